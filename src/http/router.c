@@ -1,0 +1,165 @@
+/* router.c — matching, and the deny-by-default gate in front of every handler. */
+#include "http/router.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "http/session.h"
+#include "ui/i18n.h"
+
+int method_writes(const char *m)
+{
+    return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0 ||
+           strcmp(m, "DELETE") == 0;
+}
+
+/* Decodes %XX escapes of a path segment in place ('+' stays '+'); 0 if malformed
+ * or if the result holds a '/' or NUL. */
+static int url_decode_param(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (*p != '%') {
+            *o++ = *p;
+            continue;
+        }
+        unsigned v = 0;
+        for (int k = 1; k <= 2; k++) {
+            char c = p[k];
+            int d = (c >= '0' && c <= '9')   ? c - '0'
+                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                             : -1;
+            if (d < 0) return 0;
+            v = v * 16 + (unsigned)d;
+        }
+        if (v == 0 || v == '/') return 0;
+        *o++ = (char)v;
+        p += 2;
+    }
+    *o = 0;
+    return 1;
+}
+
+/* Matches one pattern against path; on success records the parameters in r. */
+static int match_pattern(Req *r, const char *pat, const char *path)
+{
+    int np = 0;
+    const char *p = pat, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *pe = strchr(p, '}');
+            const char *se = strchr(s, '/');
+            if (!se) se = s + strlen(s);
+            if (se == s || np >= REQ_MAX_PARAMS) return 0;
+            if (r) {
+                r->pname[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
+                char *v = arena_strndup(r->arena, s, (size_t)(se - s));
+                if (!url_decode_param(v)) return 0;
+                r->pval[np] = v;
+            }
+            np++;
+            p = pe + 1;
+            s = se;
+        } else {
+            if (*p != *s) return 0;
+            p++;
+            s++;
+        }
+    }
+    if (*p || *s) return 0;
+    if (r) r->nparam = np;
+    return 1;
+}
+
+const Route *router_match(Req *r, const char *method, const char *path, int *other_method)
+{
+    *other_method = 0;
+    if (strcmp(method, "HEAD") == 0) method = "GET";
+    for (int i = 0; i < n_routes; i++) {
+        const Route *rt = &routes[i];
+        if (!match_pattern(NULL, rt->pattern, path)) continue;
+        if (strcmp(rt->method, method) != 0) {
+            *other_method = 1;
+            continue;
+        }
+        match_pattern(r, rt->pattern, path);
+        return rt;
+    }
+    return NULL;
+}
+
+int router_check(char *err, size_t errlen)
+{
+    for (int i = 0; i < n_routes; i++) {
+        const Route *a = &routes[i];
+        if (a->cap <= CAP_NONE || a->cap >= CAP_COUNT) {
+            snprintf(err, errlen, "route %s %s names no capability", a->method, a->pattern);
+            return 1;
+        }
+        if (!a->handler || !a->summary || a->pattern[0] != '/') {
+            snprintf(err, errlen, "route %s %s is incomplete", a->method, a->pattern);
+            return 1;
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(a->method, routes[j].method) == 0 &&
+                strcmp(a->pattern, routes[j].pattern) == 0) {
+                snprintf(err, errlen, "route %s %s is listed twice", a->method, a->pattern);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Whether the request carries the session's CSRF token (header for the API, the
+ * _csrf field for forms). Compared in constant time. */
+static int csrf_ok(Req *r)
+{
+    const char *want = r->auth.csrf;
+    const char *got = req_is_api(r) ? req_header(r, "X-CSRF-Token") : req_form(r, "_csrf");
+    if (!want || !*want || !got || strlen(got) != strlen(want)) return 0;
+    return sodium_memcmp(got, want, strlen(want)) == 0;
+}
+
+void router_dispatch(Req *r)
+{
+    int other = 0;
+    const Route *rt = router_match(r, r->method, r->path, &other);
+    session_resolve(r);
+    i18n_choose(r);
+    if (!rt) {
+        if (other) {
+            req_error(r, 405, "method_not_allowed", T(r, "This method is not allowed here."));
+        } else {
+            req_not_found(r);
+        }
+        return;
+    }
+    r->route = rt;
+    if (rt->cap == CAP_PUBLIC) {
+        rt->handler(r);
+        return;
+    }
+    if (!r->auth.user_id) {
+        if (req_is_api(r)) {
+            req_error(r, 401, "unauthenticated", T(r, "Please log in first."));
+        } else {
+            req_redirect(r, arena_printf(r->arena, "/login?next=%s",
+                                         url_encode(r->arena, r->path)));
+        }
+        return;
+    }
+    if (rt->cap != CAP_LOGIN && !(r->auth.caps & CAPBIT(rt->cap))) {
+        req_error(r, 403, "forbidden", T(r, "You do not have permission to do this."));
+        return;
+    }
+    if (method_writes(r->method) && r->auth.via_cookie && !csrf_ok(r)) {
+        req_error(r, 403, "csrf",
+                  T(r, "The form has expired or did not come from this site. Please try again."));
+        return;
+    }
+    rt->handler(r);
+}

@@ -1,0 +1,286 @@
+/* main.c — the huiju command: one binary for the web server and every
+ * administrative verb, all on the same database (SQLite file or PostgreSQL URL). */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "audit.h"
+#include "core/util.h"
+#include "db/db.h"
+#include "demo.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "openapi.h"
+#include "user.h"
+
+static const char usage[] =
+    "huiju " HUIJU_VERSION " — 学校访惠聚工作管理平台 (school-based assistance work platform)\n"
+    "\n"
+    "usage: huiju VERB [options]   (every verb takes --db PATH | --db postgres://…;\n"
+    "                              default huiju.db)\n"
+    "\n"
+    "  serve [--listen ADDR:PORT] [--threads N] [--trust-proxy] [--tls]\n"
+    "        [--idle-timeout SECONDS] [--session-lifetime SECONDS]\n"
+    "                          serve the web interface and the API (default 127.0.0.1:8080)\n"
+    "  init                    create or upgrade the database schema\n"
+    "  demo [--schools N] [--seed S]\n"
+    "                          load the demo region into an empty database\n"
+    "  user add LOGIN --role ROLE --org CODE [--name NAME]\n"
+    "                          add a person; the password is read from standard input\n"
+    "  demo-logins             print the demo logins\n"
+    "  check                   verify database integrity and the audit chain\n"
+    "  backup FILE             write a copy of the database to FILE\n"
+    "  routes                  print the route table as JSON\n"
+    "  roles                   print each role's capabilities as JSON\n"
+    "  --help, --version\n";
+
+typedef struct Opts {
+    const char *db;
+    const char *listen;
+    int threads, trust_proxy, tls;
+    int64_t idle, lifetime, schools, seed;
+    const char *role, *org, *name;
+    const char *pos[4];
+    int npos;
+} Opts;
+
+static int fail(const char *msg, const char *arg)
+{
+    fprintf(stderr, "huiju: %s%s%s (see huiju --help)\n", msg, arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+/* Takes the value after a flag; NULL if missing. */
+static const char *value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) return NULL;
+    return argv[++*i];
+}
+
+/* Parses the options of a verb. allowed lists the flags it takes. 0 on success. */
+static int parse(int argc, char **argv, int start, const char *allowed, Opts *o)
+{
+    for (int i = start; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] != '-') {
+            if (a[0] == '-') return fail("unknown option", a);
+            if (o->npos >= 4) return fail("too many arguments", a);
+            o->pos[o->npos++] = a;
+            continue;
+        }
+        const char *name = a + 2;
+        char key[40];
+        snprintf(key, sizeof key, " %s ", name);
+        if (strcmp(name, "db") != 0 && !strstr(allowed, key)) return fail("unknown option", a);
+        const char *v = NULL;
+        int flag = !strcmp(name, "trust-proxy") || !strcmp(name, "tls");
+        if (!flag && !(v = value(argc, argv, &i))) return fail("option needs a value", a);
+        if (!strcmp(name, "db")) o->db = v;
+        else if (!strcmp(name, "listen")) o->listen = v;
+        else if (!strcmp(name, "trust-proxy")) o->trust_proxy = 1;
+        else if (!strcmp(name, "tls")) o->tls = 1;
+        else if (!strcmp(name, "role")) o->role = v;
+        else if (!strcmp(name, "org")) o->org = v;
+        else if (!strcmp(name, "name")) o->name = v;
+        else {
+            int64_t n;
+            int64_t *dst = !strcmp(name, "threads")            ? NULL
+                           : !strcmp(name, "idle-timeout")     ? &o->idle
+                           : !strcmp(name, "session-lifetime") ? &o->lifetime
+                           : !strcmp(name, "schools")          ? &o->schools
+                                                               : &o->seed;
+            if (!parse_int(v, 0, INT64_MAX / 2, &n)) return fail("not a whole number", v);
+            if (dst)
+                *dst = n;
+            else if (n < 1 || n > 64)
+                return fail("--threads wants 1 to 64", v);
+            else
+                o->threads = (int)n;
+        }
+    }
+    return 0;
+}
+
+/* Opens and migrates the database; NULL (message printed) on failure. */
+static Db *open_db(const char *url, int migrate)
+{
+    char err[512];
+    Db *db = db_open(url, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "huiju: %s\n", err);
+        return NULL;
+    }
+    if (migrate && (db_migrate(db, err, sizeof err) != DB_OK || access_sync(db) != DB_OK)) {
+        fprintf(stderr, "huiju: %s\n", err[0] ? err : db_errmsg(db));
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int cmd_serve(Opts *o)
+{
+    char err[256];
+    if (router_check(err, sizeof err)) {
+        fprintf(stderr, "huiju: %s\n", err);
+        return 1;
+    }
+    Db *db = open_db(o->db, 1);
+    if (!db) return 1;
+    db_close(db);
+    ServerConf conf = {
+        .db_url = o->db,
+        .trust_proxy = o->trust_proxy,
+        .tls = o->tls,
+        .idle_timeout = o->idle ? o->idle : 1800,
+        .session_lifetime = o->lifetime ? o->lifetime : 43200,
+        .max_body = 1 << 20,
+    };
+    return server_run(&conf, o->listen ? o->listen : "127.0.0.1:8080", o->threads ? o->threads : 4);
+}
+
+static int cmd_check(Opts *o)
+{
+    Db *db = open_db(o->db, 0);
+    if (!db) return 1;
+    char err[512];
+    int64_t n = 0;
+    int bad = db_integrity(db, err, sizeof err);
+    if (bad) {
+        printf("FAIL: database: %s\n", err);
+    } else if ((bad = audit_verify(db, &n, err, sizeof err))) {
+        printf("FAIL: %s\n", err);
+    } else {
+        printf("ok: database intact, %lld audit records verified\n", (long long)n);
+    }
+    db_close(db);
+    return bad ? 1 : 0;
+}
+
+static int cmd_routes(void)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n_routes; i++)
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "method", routes[i].method,
+                                           "pattern", routes[i].pattern, "capability",
+                                           cap_name(routes[i].cap) ? cap_name(routes[i].cap) : "",
+                                           "api", strncmp(routes[i].pattern, "/api/", 5) == 0));
+    char *s = json_dumps(a, JSON_INDENT(1));
+    puts(s);
+    free(s);
+    json_decref(a);
+    return 0;
+}
+
+static int cmd_roles(void)
+{
+    json_t *o = json_object();
+    for (int r = 1; r < ROLE_COUNT; r++) {
+        json_t *caps = json_array();
+        for (int c = 1; c < CAP_COUNT; c++)
+            if (role_caps((Role)r) & CAPBIT(c))
+                json_array_append_new(caps, json_string(cap_name((Cap)c)));
+        json_object_set_new(o, role_name((Role)r), caps);
+    }
+    char *s = json_dumps(o, JSON_INDENT(1));
+    puts(s);
+    free(s);
+    json_decref(o);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fputs("huiju: libsodium cannot start\n", stderr);
+        return 1;
+    }
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *verb = argv[1];
+    if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(verb, "--version")) {
+        puts("huiju " HUIJU_VERSION);
+        return 0;
+    }
+    Opts o = {.db = "huiju.db"};
+    if (!strcmp(verb, "serve")) {
+        if (parse(argc, argv, 2,
+                  " listen threads trust-proxy tls idle-timeout session-lifetime ", &o))
+            return 2;
+        if (o.npos) return fail("serve takes no arguments", o.pos[0]);
+        return cmd_serve(&o);
+    }
+    if (!strcmp(verb, "init")) {
+        if (parse(argc, argv, 2, " ", &o)) return 2;
+        if (o.npos) return fail("init takes no arguments", o.pos[0]);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        printf("database ready (schema version %d)\n", db_schema_version(db));
+        db_close(db);
+        return 0;
+    }
+    if (!strcmp(verb, "demo")) {
+        if (parse(argc, argv, 2, " schools seed ", &o)) return 2;
+        if (o.npos) return fail("demo takes no arguments", o.pos[0]);
+        int64_t schools = o.schools ? o.schools : 1200;
+        if (schools < 1 || schools > 20000) return fail("--schools wants 1 to 20000", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        char err[256];
+        int rc = demo_load(db, (int)schools, (uint64_t)(o.seed ? o.seed : 1), err, sizeof err);
+        db_close(db);
+        if (rc) {
+            fprintf(stderr, "huiju: demo: %s\n", err);
+            return 1;
+        }
+        printf("demo region loaded: %lld schools\n", (long long)schools);
+        demo_print_logins(stdout);
+        return 0;
+    }
+    if (!strcmp(verb, "user")) {
+        if (argc < 3 || strcmp(argv[2], "add") != 0) return fail("user wants: user add LOGIN", NULL);
+        if (parse(argc, argv, 3, " role org name ", &o)) return 2;
+        if (o.npos != 1) return fail("user add wants one LOGIN", NULL);
+        if (!o.role || !o.org) return fail("user add needs --role and --org", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        int rc = user_cli_add(db, o.pos[0], o.role, o.org, o.name);
+        db_close(db);
+        return rc;
+    }
+    if (!strcmp(verb, "check")) {
+        if (parse(argc, argv, 2, " ", &o)) return 2;
+        if (o.npos) return fail("check takes no arguments", o.pos[0]);
+        return cmd_check(&o);
+    }
+    if (!strcmp(verb, "backup")) {
+        if (parse(argc, argv, 2, " ", &o)) return 2;
+        if (o.npos != 1) return fail("backup wants one FILE", NULL);
+        Db *db = open_db(o.db, 0);
+        if (!db) return 1;
+        char err[512];
+        int rc = db_backup(db, o.db, o.pos[0], err, sizeof err);
+        db_close(db);
+        if (rc != DB_OK) {
+            fprintf(stderr, "huiju: backup: %s\n", err);
+            return 1;
+        }
+        printf("backup written to %s\n", o.pos[0]);
+        return 0;
+    }
+    if (!strcmp(verb, "demo-logins")) {
+        demo_print_logins(stdout);
+        return 0;
+    }
+    if (!strcmp(verb, "routes")) return parse(argc, argv, 2, " ", &o) ? 2 : cmd_routes();
+    if (!strcmp(verb, "roles")) return parse(argc, argv, 2, " ", &o) ? 2 : cmd_roles();
+    return fail("unknown verb", verb);
+}

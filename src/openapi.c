@@ -1,0 +1,192 @@
+/* openapi.c — see openapi.h. Paths, parameters, capabilities and error
+ * responses come from routes.c; request bodies from the schemas below. */
+#include "openapi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/roles.h"
+#include "http/router.h"
+
+/* Request body and response schemas, by the names routes.c uses. */
+static const char schemas[] =
+    "{"
+    "\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":"
+    "{\"type\":\"object\",\"required\":[\"code\",\"message\"],\"properties\":{\"code\":"
+    "{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}}},"
+    "\"Login\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"login\","
+    "\"password\"],\"properties\":{\"login\":{\"type\":\"string\"},\"password\":{\"type\":"
+    "\"string\"}}},"
+    "\"LoginForm\":{\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},"
+    "\"password\":{\"type\":\"string\"},\"next\":{\"type\":\"string\"}}},"
+    "\"MeForm\":{\"type\":\"object\",\"properties\":{\"_csrf\":{\"type\":\"string\"},\"lang\":"
+    "{\"enum\":[\"zh\",\"en\"]},\"current_password\":{\"type\":\"string\"},\"password\":"
+    "{\"type\":\"string\"}}},"
+    "\"MePatch\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"lang\":"
+    "{\"enum\":[\"zh\",\"en\"]},\"current_password\":{\"type\":\"string\"},\"password\":"
+    "{\"type\":\"string\",\"minLength\":8,\"maxLength\":128}}},"
+    "\"TokenCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":"
+    "[\"name\"],\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":100},\"days\":"
+    "{\"type\":\"integer\",\"minimum\":1,\"maximum\":3660}}},"
+    "\"OrgCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"code\","
+    "\"name_zh\",\"kind\",\"parent\"],\"properties\":{\"code\":{\"type\":\"string\","
+    "\"pattern\":\"^[A-Za-z0-9-]{2,32}$\"},\"name_zh\":{\"type\":\"string\"},\"name_en\":"
+    "{\"type\":\"string\"},\"kind\":{\"enum\":[\"prefecture\",\"county\",\"school\","
+    "\"partner\"]},\"parent\":{\"type\":\"string\"},\"partner_kind\":{\"enum\":[\"government\","
+    "\"enterprise\",\"community\",\"social\",null]},\"is_helper\":{\"type\":\"boolean\"},"
+    "\"is_recipient\":{\"type\":\"boolean\"},\"stage\":{\"enum\":[\"primary\",\"junior\","
+    "\"senior\",\"vocational\",\"university\",\"nine_year\",\"complete\",null]},\"address\":"
+    "{\"type\":\"string\"}}},"
+    "\"OrgPatch\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+    "\"name_zh\":{\"type\":\"string\"},\"name_en\":{\"type\":\"string\"},\"partner_kind\":"
+    "{\"type\":[\"string\",\"null\"]},\"is_helper\":{\"type\":\"boolean\"},\"is_recipient\":"
+    "{\"type\":\"boolean\"},\"stage\":{\"type\":[\"string\",\"null\"]},\"address\":{\"type\":"
+    "\"string\"},\"active\":{\"type\":\"boolean\"}}},"
+    "\"OrgForm\":{\"type\":\"object\",\"properties\":{\"_csrf\":{\"type\":\"string\"}}},"
+    "\"UserCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":"
+    "[\"login\",\"name\",\"password\",\"role\",\"org\"],\"properties\":{\"login\":{\"type\":"
+    "\"string\",\"pattern\":\"^[a-z0-9][a-z0-9._-]{1,63}$\"},\"name\":{\"type\":\"string\"},"
+    "\"password\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":128},\"role\":{\"$ref\":"
+    "\"#/components/schemas/Role\"},\"org\":{\"type\":\"string\"},\"phone\":{\"type\":"
+    "\"string\"},\"email\":{\"type\":\"string\"}}},"
+    "\"UserPatch\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+    "\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"active\":{\"type\":"
+    "\"boolean\"},\"lang\":{\"enum\":[\"zh\",\"en\",\"\"]},\"phone\":{\"type\":\"string\"},"
+    "\"email\":{\"type\":\"string\"},\"add_role\":{\"$ref\":\"#/components/schemas/Grant\"},"
+    "\"remove_role\":{\"$ref\":\"#/components/schemas/Grant\"}}},"
+    "\"UserForm\":{\"type\":\"object\",\"properties\":{\"_csrf\":{\"type\":\"string\"}}},"
+    "\"Grant\":{\"type\":\"object\",\"required\":[\"role\",\"org\"],\"properties\":{\"role\":"
+    "{\"$ref\":\"#/components/schemas/Role\"},\"org\":{\"type\":\"string\"}}}"
+    "}";
+
+static const char *status_text(const char *code)
+{
+    static const struct {
+        const char *code, *text;
+    } t[] = {{"400", "Malformed request or parameter"},
+             {"401", "Not logged in"},
+             {"403", "Missing capability or CSRF token"},
+             {"404", "Not found, or outside the caller's reach"},
+             {"405", "Method not allowed"},
+             {"409", "Conflict"},
+             {"413", "Body too large"},
+             {"422", "Invalid or unknown field"},
+             {"429", "Too many failed attempts"},
+             {"503", "Service unavailable"}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(t[i].code, code) == 0) return t[i].text;
+    return "Error";
+}
+
+static void add_error(json_t *responses, const char *code)
+{
+    if (json_object_get(responses, code)) return;
+    json_object_set_new(
+        responses, code,
+        json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", status_text(code), "content",
+                  "application/json", "schema", "$ref", "#/components/schemas/Error"));
+}
+
+/* Adds the comma-separated codes in list to responses. */
+static void add_errors(json_t *responses, const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char code[8];
+        if (n > 0 && n < sizeof code) {
+            memcpy(code, p, n);
+            code[n] = 0;
+            add_error(responses, code);
+        }
+        p = e ? e + 1 : p + n;
+    }
+}
+
+static json_t *operation(const Route *rt)
+{
+    json_t *params = json_array();
+    for (const char *p = rt->pattern; (p = strchr(p, '{'));) {
+        const char *e = strchr(p, '}');
+        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s}}", "name", p + 1,
+                                                (size_t)(e - p - 1), "in", "path", "required", 1,
+                                                "schema", "type", "string"));
+        p = e;
+    }
+    for (const char *p = rt->query; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s}}", "name", p, n, "in",
+                                                "query", "required", 0, "schema", "type",
+                                                "string"));
+        p = e ? e + 1 : p + n;
+    }
+    int api = strncmp(rt->pattern, "/api/", 5) == 0;
+    const char *ok = strcmp(rt->method, "DELETE") == 0 ? "204"
+                     : (strcmp(rt->method, "POST") == 0 && api && strstr(rt->summary, "Create"))
+                         ? "201"
+                         : (!api && strcmp(rt->method, "POST") == 0) ? "303"
+                                                                     : "200";
+    json_t *responses = json_object();
+    json_object_set_new(responses, ok, json_pack("{s:s}", "description", "Success"));
+    if (rt->cap != CAP_PUBLIC) add_errors(responses, "401,403");
+    add_errors(responses, rt->errors);
+    json_t *op = json_pack("{s:s,s:s,s:o,s:o,s:[s],s:s}", "summary", rt->summary, "operationId",
+                           "", "parameters", params, "responses", responses, "tags",
+                           api ? "api" : "pages", "x-capability", cap_name(rt->cap));
+    char opid[160];
+    snprintf(opid, sizeof opid, "%s %s", rt->method, rt->pattern);
+    json_object_set_new(op, "operationId", json_string(opid));
+    if (rt->body) {
+        char ref[96];
+        snprintf(ref, sizeof ref, "#/components/schemas/%s", rt->body);
+        const char *ct = api ? "application/json" : "application/x-www-form-urlencoded";
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content", ct,
+                                      "schema", "$ref", ref));
+    }
+    if (rt->cap == CAP_PUBLIC)
+        json_object_set_new(op, "security", json_array());
+    return op;
+}
+
+json_t *openapi_document(void)
+{
+    json_t *paths = json_object();
+    for (int i = 0; i < n_routes; i++) {
+        const Route *rt = &routes[i];
+        json_t *item = json_object_get(paths, rt->pattern);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, rt->pattern, item);
+        }
+        char m[8];
+        size_t k = 0;
+        for (; rt->method[k] && k < sizeof m - 1; k++) m[k] = (char)(rt->method[k] | 0x20);
+        m[k] = 0;
+        json_object_set_new(item, m, operation(rt));
+    }
+    json_t *sc = json_loads(schemas, 0, NULL);
+    if (!sc) sc = json_object();
+    json_t *roles = json_array();
+    for (int ro = 1; ro < ROLE_COUNT; ro++) json_array_append_new(roles, json_string(role_name((Role)ro)));
+    json_object_set_new(sc, "Role", json_pack("{s:o}", "enum", roles));
+    return json_pack(
+        "{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},s:[{s:[]},{s:[]}]}",
+        "openapi", "3.1.0", "info", "title", "Huiju API", "version", HUIJU_VERSION,
+        "description",
+        "Work management platform of the school-based assistance programme "
+        "(学校访惠聚工作管理平台). Errors are {\"error\":{\"code\",\"message\"}}; lists take "
+        "limit and cursor and answer {\"items\",\"next_cursor\"}. An object outside the "
+        "caller's reach answers 404, like one that does not exist. Cookie-authenticated "
+        "writes need the X-CSRF-Token header.",
+        "paths", paths, "components", "schemas", sc, "securitySchemes", "bearer", "type", "http",
+        "scheme", "bearer", "cookie", "type", "apiKey", "in", "cookie", "name", "huiju_session",
+        "security", "bearer", "cookie");
+}
+
+void openapi_get(Req *r)
+{
+    req_add_header(r, "Cache-Control", "public, max-age=300");
+    req_send_json(r, 200, openapi_document());
+}
