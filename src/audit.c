@@ -149,7 +149,7 @@ static int split_object(Req *r, const char *obj, const char **kind, const char *
 static DbStmt *audit_query(Req *r, const char *kind, const char *key, const char *actor,
                            int64_t before_seq, int64_t limit)
 {
-    return db_q(r->db, AUDIT_QUERY, "isssssssii", REACH_ARGS(r, CAP_AUDIT_READ), kind, kind, key,
+    return db_q(r->db, AUDIT_QUERY, "issssssii", REACH_ARGS(r, CAP_AUDIT_READ), kind, kind, key,
                 actor, actor, before_seq, limit);
 }
 

@@ -404,7 +404,7 @@ typedef struct Ctx {
     int schools, people;
 } Ctx;
 
-/* Writes "what: <database message>" into the error buffer; returns 1. */
+/* Writes "what key: <database message>" into the error buffer; returns 1. */
 static int db_fail(Ctx *c, const char *what, const char *key)
 {
     snprintf(c->err, c->errlen, "%s %s: %s", what, key, db_errmsg(c->db));

@@ -454,7 +454,7 @@ static DbStmt *list_query(Req *r, const char *parent, const char *kind, const ch
                           const char *after, int64_t limit)
 {
     const char *like = q ? like_pattern(r->arena, q) : NULL;
-    return db_q(r->db, LIST_SQL, "isssssssssssi", REACH_ARGS(r, CAP_ORG_READ), parent, parent,
+    return db_q(r->db, LIST_SQL, "issssssssssi", REACH_ARGS(r, CAP_ORG_READ), parent, parent,
                 kind, kind, like, like, like, like, after ? after : "", limit);
 }
 

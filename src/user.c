@@ -404,7 +404,7 @@ static int user_query_args(Req *r, UserQuery *uq)
 
 static DbStmt *user_list_query(Req *r, const UserQuery *uq, int64_t limit)
 {
-    return db_q(r->db, USER_LIST_SQL, "isssssssssssi", REACH_ARGS(r, CAP_USER_READ), uq->org_path,
+    return db_q(r->db, USER_LIST_SQL, "issssssssssi", REACH_ARGS(r, CAP_USER_READ), uq->org_path,
                 uq->org_path, uq->org_path, uq->role, uq->role, uq->q, uq->q, uq->q,
                 uq->cursor ? uq->cursor : "", limit);
 }

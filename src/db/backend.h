@@ -16,6 +16,8 @@ typedef struct DbOps {
     int (*bind_text)(DbStmt *s, int idx, const char *v);
     int (*bind_null)(DbStmt *s, int idx);
     int (*step)(DbStmt *s);
+    /* How many parameters the statement has. */
+    int (*param_count)(DbStmt *s);
     int (*col_count)(DbStmt *s);
     int (*col_is_null)(DbStmt *s, int i);
     int64_t (*col_int)(DbStmt *s, int i);

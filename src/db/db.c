@@ -47,6 +47,15 @@ static DbStmt *vq(Db *db, const char *sql, const char *types, va_list ap)
 {
     DbStmt *s = db_prepare(db, sql);
     if (!s) return NULL;
+    /* a types string that does not match the placeholders is a programming error:
+     * refuse before reading a single argument, rather than read the wrong ones */
+    size_t nt = types ? strlen(types) : 0;
+    if ((int)nt != db->ops->param_count(s)) {
+        fprintf(stderr, "huiju: db_q: %zu parameter types for %d placeholders in: %.120s\n", nt,
+                db->ops->param_count(s), sql);
+        db_done(s);
+        return NULL;
+    }
     int idx = 1;
     for (const char *t = types ? types : ""; *t; t++, idx++) {
         int rc;

@@ -199,6 +199,11 @@ static int s_integrity(Db *db, char *err, size_t errlen)
     return bad;
 }
 
+static int s_param_count(DbStmt *st)
+{
+    return sqlite3_bind_parameter_count(((SqlStmt *)st)->st);
+}
+
 static const DbOps ops = {
     .kind = DB_SQLITE,
     .id_column = "INTEGER PRIMARY KEY",
@@ -219,6 +224,7 @@ static const DbOps ops = {
     .migrate_lock_sql = NULL,
     .backup = s_backup,
     .integrity = s_integrity,
+    .param_count = s_param_count,
 };
 
 Db *db_sqlite_open(const char *path, char *err, size_t errlen)
