@@ -15,34 +15,6 @@ int method_writes(const char *m)
            strcmp(m, "DELETE") == 0;
 }
 
-/* Decodes %XX escapes of a path segment in place ('+' stays '+'); 0 if malformed
- * or if the result holds a '/' or NUL. */
-static int url_decode_param(char *s)
-{
-    char *o = s;
-    for (char *p = s; *p; p++) {
-        if (*p != '%') {
-            *o++ = *p;
-            continue;
-        }
-        unsigned v = 0;
-        for (int k = 1; k <= 2; k++) {
-            char c = p[k];
-            int d = (c >= '0' && c <= '9')   ? c - '0'
-                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                             : -1;
-            if (d < 0) return 0;
-            v = v * 16 + (unsigned)d;
-        }
-        if (v == 0 || v == '/') return 0;
-        *o++ = (char)v;
-        p += 2;
-    }
-    *o = 0;
-    return 1;
-}
-
 /* Matches one pattern against path; on success records the parameters in r. */
 static int match_pattern(Req *r, const char *pat, const char *path)
 {
@@ -56,9 +28,8 @@ static int match_pattern(Req *r, const char *pat, const char *path)
             if (se == s || np >= REQ_MAX_PARAMS) return 0;
             if (r) {
                 r->pname[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
-                char *v = arena_strndup(r->arena, s, (size_t)(se - s));
-                if (!url_decode_param(v)) return 0;
-                r->pval[np] = v;
+                /* libmicrohttpd has already decoded the path: a parameter is taken as it is */
+                r->pval[np] = arena_strndup(r->arena, s, (size_t)(se - s));
             }
             np++;
             p = pe + 1;
