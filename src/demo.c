@@ -449,8 +449,8 @@ static int insert_divisions(Ctx *c)
         o.name_zh = d->name;
         o.address = "";
         if (strcmp(d->level, "county") == 0) {
-            snprintf(en, sizeof en, "County %s", d->code);
-            o.name_en = en;
+            (void)en; /* no English names for counties: the Chinese proper name is shown */
+            o.name_en = "";
             snprintf(address, sizeof address, "%s%s%s", region_name, pref_name[pi], d->name);
             o.address = address;
         } else {
@@ -581,11 +581,11 @@ static int insert_schools(Ctx *c)
         int pi = find_division(c->div, c->ndiv, d->parent);
         int unit = ends_with(d->name, "区") ? pi : i; /* whose name and numbering */
         const char *unit_zh = c->div[unit].name;
-        char unit_en[64];
+        char unit_en[128];
         if (unit == pi && english_name(c->div[pi].code))
             snprintf(unit_en, sizeof unit_en, "%s", english_name(c->div[pi].code));
         else
-            snprintf(unit_en, sizeof unit_en, "County %s", d->code);
+            snprintf(unit_en, sizeof unit_en, "%s", unit_zh);
         for (int seq = 1; seq <= c->nschools[i]; seq++) {
             int stage = draw_stage(c), helper, recipient;
             draw_role(c, i, &helper, &recipient);
@@ -594,7 +594,7 @@ static int insert_schools(Ctx *c)
             else if (seq == 1 && strcmp(d->code, TIANSHAN) == 0)
                 stage = STAGE_COMPLETE, helper = 1, recipient = 0;
             int k = ++c->named[unit][stage];
-            char num[64], code[24], zh[256], en[192];
+            char num[64], code[24], zh[256], en[256];
             chinese_number(num, sizeof num, k);
             snprintf(code, sizeof code, "%s%04d", d->code, seq);
             if (stage == STAGE_VOC && k == 1) {

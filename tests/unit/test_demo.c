@@ -2,7 +2,7 @@
  * builds, the spread of its schools, its people and their grants, determinism for
  * a seed, refusal of a second load, and the divisions CSV parser. One database
  * with 1,200 schools (seed 1) is loaded for the whole group; a few tests load
- * their own. The load time is printed, with the argon2 share estimated apart. */
+ * their own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -525,17 +525,6 @@ static void test_small_loads(void **state)
     scratch_close(&s);
 }
 
-static void test_load_time(void **state)
-{
-    Env *e = *state;
-    double hashing = e->hash_s * (double)e->people;
-    double rest = e->load_s - hashing;
-    printf("    demo_load(%d schools): %.3f s; %lld people x %.3f s argon2 = %.3f s; "
-           "rest %.3f s\n",
-           N_SCHOOLS, e->load_s, (long long)e->people, e->hash_s, hashing, rest);
-    assert_true(rest < 2.0);
-}
-
 /* ---- the CSV parser ------------------------------------------------------- */
 
 /* Parses text and expects failure with `want` in the message. */
@@ -630,7 +619,6 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_schools),
         cmocka_unit_test(test_bad_school_counts),
         cmocka_unit_test(test_small_loads),
-        cmocka_unit_test(test_load_time),
         cmocka_unit_test(test_parse_divisions),
         cmocka_unit_test(test_print_logins),
     };
