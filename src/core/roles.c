@@ -12,6 +12,9 @@ static const char *const cap_names[CAP_COUNT] = {
     [CAP_USER_READ] = "user.read",
     [CAP_USER_WRITE] = "user.write",
     [CAP_AUDIT_READ] = "audit.read",
+    [CAP_DATA_READ] = "data.read",
+    [CAP_DATA_WRITE] = "data.write",
+    [CAP_PLAN_WRITE] = "plan.write",
 };
 
 typedef struct RoleDef {
@@ -25,31 +28,33 @@ typedef struct RoleDef {
 #define BASE (CAPBIT(CAP_PUBLIC) | CAPBIT(CAP_LOGIN))
 #define OFFICIAL                                                                                  \
     (BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_ORG_WRITE) | CAPBIT(CAP_USER_READ) |                \
-     CAPBIT(CAP_USER_WRITE))
+     CAPBIT(CAP_USER_WRITE) | CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE))
+#define DATA (CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE))
 
 static const RoleDef roles[ROLE_COUNT] = {
     [ROLE_REGION_ADMIN] = {"region_admin", "Region administrator", 5, "region",
-                           OFFICIAL | CAPBIT(CAP_AUDIT_READ)},
+                           OFFICIAL | CAPBIT(CAP_AUDIT_READ) | DATA | CAPBIT(CAP_PLAN_WRITE)},
     [ROLE_PREFECTURE_OFFICIAL] = {"prefecture_official", "Prefecture official", 4, "prefecture",
                                   OFFICIAL},
     [ROLE_COUNTY_OFFICIAL] = {"county_official", "County official", 3, "county", OFFICIAL},
     [ROLE_SCHOOL_LEADER] = {"school_leader", "School leader", 2, "school",
                             BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
-                                CAPBIT(CAP_USER_WRITE)},
+                                CAPBIT(CAP_USER_WRITE) | DATA},
     [ROLE_LIAISON_OFFICER] = {"liaison_officer", "Liaison officer", 1, "school",
-                              BASE | CAPBIT(CAP_ORG_READ)},
+                              BASE | CAPBIT(CAP_ORG_READ) | DATA},
     [ROLE_TEAM_MEMBER] = {"team_member", "Assistance-team member", 1, "school",
-                          BASE | CAPBIT(CAP_ORG_READ)},
+                          BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ)},
     [ROLE_VOLUNTEER] = {"volunteer", "Volunteer", 1, "region,prefecture,county,school,partner",
                         BASE},
     [ROLE_PARENT] = {"parent", "Parent", 1, "school", BASE},
     [ROLE_EVALUATOR] = {"evaluator", "Third-party evaluator", 1, "region,prefecture,county,partner",
-                        BASE | CAPBIT(CAP_ORG_READ)},
+                        BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ)},
     [ROLE_AUDITOR] = {"auditor", "Auditor", 1, "region,prefecture,county",
                       BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
-                          CAPBIT(CAP_AUDIT_READ)},
+                          CAPBIT(CAP_AUDIT_READ) | CAPBIT(CAP_DATA_READ)},
     [ROLE_SUPERVISOR] = {"supervisor", "Supervisor", 1, "region,prefecture,county",
-                         BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ)},
+                         BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
+                             CAPBIT(CAP_DATA_READ)},
 };
 
 const char *cap_name(Cap c)

@@ -18,6 +18,9 @@ typedef enum Cap {
     CAP_USER_READ,  /* see people whose roles are in reach */
     CAP_USER_WRITE, /* create people and grant roles in reach, never above one's own */
     CAP_AUDIT_READ, /* read the audit trail of the subtree */
+    CAP_DATA_READ,  /* see indicator values, portraits and dashboards in reach */
+    CAP_DATA_WRITE, /* enter and import values for organisations in reach */
+    CAP_PLAN_WRITE, /* define indicators and targets */
     CAP_COUNT
 } Cap;
 

@@ -9,6 +9,8 @@ typedef struct DbOps {
     DbKind kind;
     /* Type used for a surrogate key column in migrations: replaces @ID@. */
     const char *id_column;
+    /* Table option for a table clustered on its primary key: replaces @WITHOUT_ROWID@. */
+    const char *without_rowid;
     void (*close)(Db *db);
     const char *(*errmsg)(Db *db);
     DbStmt *(*prepare)(Db *db, const char *sql);

@@ -147,24 +147,33 @@ int db_integrity(Db *db, char *err, size_t errlen)
 
 /* ---- migrations -------------------------------------------------------- */
 
-/* sql with every @ID@ replaced by the backend's key column type. Caller frees. */
-static char *expand(const char *sql, const char *id_column)
+/* sql with every occurrence of token replaced by with. Caller frees. */
+static char *replace_all(const char *sql, const char *token, const char *with)
 {
-    size_t n = strlen(sql), idn = strlen(id_column), cap = n + 1;
-    for (const char *p = sql; (p = strstr(p, "@ID@")); p += 4) cap += idn;
+    size_t n = strlen(sql), tn = strlen(token), wn = strlen(with), cap = n + 1;
+    for (const char *p = sql; (p = strstr(p, token)); p += tn) cap += wn;
     char *out = malloc(cap), *o = out;
     if (!out) abort();
     for (const char *p = sql; *p;) {
-        if (strncmp(p, "@ID@", 4) == 0) {
-            memcpy(o, id_column, idn);
-            o += idn;
-            p += 4;
+        if (strncmp(p, token, tn) == 0) {
+            memcpy(o, with, wn);
+            o += wn;
+            p += tn;
         } else {
             *o++ = *p++;
         }
     }
     *o = 0;
     return out;
+}
+
+/* sql with the backend's words for @ID@ and @WITHOUT_ROWID@. Caller frees. */
+static char *expand(const char *sql, const DbOps *ops)
+{
+    char *a = replace_all(sql, "@ID@", ops->id_column);
+    char *b = replace_all(a, "@WITHOUT_ROWID@", ops->without_rowid);
+    free(a);
+    return b;
 }
 
 int db_schema_version(Db *db)
@@ -180,7 +189,7 @@ int db_schema_version(Db *db)
 static int run_sql(Db *db, const char *sql, char *err, size_t errlen, int version)
 {
     if (!sql) return DB_OK;
-    char *x = expand(sql, db->ops->id_column);
+    char *x = expand(sql, db->ops);
     int rc = db_exec(db, x);
     free(x);
     if (rc != DB_OK) snprintf(err, errlen, "migration %d: %s", version, db_errmsg(db));

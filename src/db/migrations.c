@@ -100,6 +100,67 @@ const Migration db_migrations[] = {
      " END $$;\n"
      "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
      " FOR EACH ROW EXECUTE FUNCTION audit_append_only();\n"},
+    {2,
+     /* capabilities 3, 4, 15: indicators, values, roll-ups, targets */
+     "CREATE TABLE indicators ("
+     " id @ID@,"
+     " code TEXT NOT NULL UNIQUE,"
+     " name_zh TEXT NOT NULL,"
+     " name_en TEXT NOT NULL DEFAULT '',"
+     " unit TEXT NOT NULL DEFAULT '',"
+     " category TEXT NOT NULL CHECK (category IN ('teachers','academic','students',"
+     "   'home_school','resources','funds')),"
+     " direction TEXT NOT NULL CHECK (direction IN ('up','down')),"
+     " kind TEXT NOT NULL CHECK (kind IN ('raw','ratio')),"
+     " period_type TEXT NOT NULL CHECK (period_type IN ('year','quarter','month')),"
+     " time_agg TEXT NOT NULL DEFAULT 'sum' CHECK (time_agg IN ('sum','last','none')),"
+     " numerator_id BIGINT REFERENCES indicators(id),"
+     " denominator_id BIGINT REFERENCES indicators(id),"
+     " factor DOUBLE PRECISION NOT NULL DEFAULT 1,"
+     " min_value DOUBLE PRECISION,"
+     " max_value DOUBLE PRECISION,"
+     " integer_only INTEGER NOT NULL DEFAULT 0,"
+     " created_at BIGINT NOT NULL,"
+     " updated_at BIGINT NOT NULL);\n"
+     /* one value per organisation, indicator and period (the indicator's own period type) */
+     "CREATE TABLE datavalues ("
+     " org_id BIGINT NOT NULL REFERENCES orgs(id),"
+     " indicator_id BIGINT NOT NULL REFERENCES indicators(id),"
+     " period TEXT NOT NULL,"
+     " value DOUBLE PRECISION NOT NULL,"
+     " entered_by TEXT NOT NULL,"
+     " entered_at BIGINT NOT NULL,"
+     " PRIMARY KEY (org_id, indicator_id, period))@WITHOUT_ROWID@;\n"
+     /* the sum and count of every value below an organisation, kept current on each
+      * write (values.c), so that no read has to scan the raw values */
+     "CREATE TABLE rollups ("
+     " org_id BIGINT NOT NULL REFERENCES orgs(id),"
+     " indicator_id BIGINT NOT NULL REFERENCES indicators(id),"
+     " period TEXT NOT NULL,"
+     " total DOUBLE PRECISION NOT NULL,"
+     " n BIGINT NOT NULL,"
+     " PRIMARY KEY (org_id, indicator_id, period))@WITHOUT_ROWID@;\n"
+     "CREATE TABLE targets ("
+     " id @ID@,"
+     " code TEXT NOT NULL UNIQUE,"
+     " name_zh TEXT NOT NULL,"
+     " name_en TEXT NOT NULL DEFAULT '',"
+     " unit TEXT NOT NULL DEFAULT '',"
+     " kind TEXT NOT NULL CHECK (kind IN ('rate','count','money','rule')),"
+     " direction TEXT NOT NULL CHECK (direction IN ('up','down','min','max')),"
+     " indicator_id BIGINT REFERENCES indicators(id),"
+     " scope_org_id BIGINT NOT NULL REFERENCES orgs(id),"
+     " phase TEXT NOT NULL CHECK (phase IN ('base','deepening','consolidation')),"
+     " baseline DOUBLE PRECISION,"
+     " baseline_period TEXT,"
+     " target DOUBLE PRECISION,"
+     " target_period TEXT," /* a period, 'yearly' or 'always' */
+     " applies_to TEXT NOT NULL DEFAULT 'region',"
+     " section TEXT NOT NULL DEFAULT '',"
+     " created_at BIGINT NOT NULL,"
+     " updated_at BIGINT NOT NULL);\n"
+     "CREATE INDEX targets_scope ON targets(scope_org_id);\n",
+     NULL, NULL},
 };
 
 const int db_n_migrations = (int)(sizeof db_migrations / sizeof db_migrations[0]);

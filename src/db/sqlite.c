@@ -207,6 +207,7 @@ static int s_param_count(DbStmt *st)
 static const DbOps ops = {
     .kind = DB_SQLITE,
     .id_column = "INTEGER PRIMARY KEY",
+    .without_rowid = " WITHOUT ROWID",
     .close = s_close,
     .errmsg = s_errmsg,
     .prepare = s_prepare,
