@@ -13,7 +13,7 @@ AOBJ := $(patsubst src/%.c,build/asan/%.o,$(SRC)) build/asan/embedded.o
 LIBOBJ := $(filter-out build/obj/main.o,$(OBJ))
 ALIBOBJ := $(filter-out build/asan/main.o,$(AOBJ))
 ASSETS := $(wildcard assets/*)
-DATA := data/xinjiang-divisions.csv data/plan-targets.csv
+DATA := data/xinjiang-divisions.csv data/plan-targets.csv data/indicators.csv
 UNIT := $(patsubst tests/unit/%.c,build/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps test-deps run test unit http-sqlite http-pg browser asan-http bench clean fmt po
@@ -24,11 +24,12 @@ deps:
 test-deps:
 	@scripts/deps.sh test
 
+# Linked beside and renamed, so that a running server or test keeps its binary.
 build/huiju: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@.tmp $(OBJ) $(LDLIBS) && mv -f $@.tmp $@
 
 build/huiju-asan: $(AOBJ)
-	$(CC) $(CFLAGS) $(ASAN) -o $@ $(AOBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) $(ASAN) -o $@.tmp $(AOBJ) $(LDLIBS) && mv -f $@.tmp $@
 
 build/obj/%.o: src/%.c $(HDR) build/embedded.c
 	@mkdir -p $(dir $@)
@@ -52,13 +53,13 @@ build/po/zh_CN.mo: po/zh_CN.po
 	@mkdir -p build/po
 	msgfmt --check -o $@ $<
 
-build/embedded.c: build/embed build/po/zh_CN.mo $(ASSETS) $(DATA)
+build/embedded.c: build/embed build/po/zh_CN.mo $(ASSETS) $(DATA) Makefile
 	build/embed $@ $(foreach f,$(ASSETS),$(f)=$(f)) po/zh_CN.mo=build/po/zh_CN.mo \
 	  $(foreach f,$(DATA),$(f)=$(f))
 
 # Unit tests (cmocka): each tests/unit/test_X.c links the whole program but main.c.
 build/test_%: tests/unit/test_%.c $(ALIBOBJ)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN) -o $@ $< $(ALIBOBJ) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN) -o $@.tmp $< $(ALIBOBJ) $(LDLIBS) -lcmocka && mv -f $@.tmp $@
 
 run: all
 	@test -e huiju.db || build/huiju demo --db huiju.db >/dev/null

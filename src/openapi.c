@@ -55,6 +55,23 @@ static const char schemas[] =
     "\"email\":{\"type\":\"string\"},\"add_role\":{\"$ref\":\"#/components/schemas/Grant\"},"
     "\"remove_role\":{\"$ref\":\"#/components/schemas/Grant\"}}},"
     "\"UserForm\":{\"type\":\"object\",\"properties\":{\"_csrf\":{\"type\":\"string\"}}},"
+    "\"IndicatorCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":"
+    "[\"code\",\"name_zh\",\"category\",\"direction\",\"kind\",\"period_type\"],"
+    "\"properties\":{\"code\":{\"type\":\"string\"},\"name_zh\":{\"type\":\"string\"},"
+    "\"name_en\":{\"type\":\"string\"},\"unit\":{\"type\":\"string\"},\"category\":{\"enum\":"
+    "[\"teachers\",\"academic\",\"students\",\"home_school\",\"resources\",\"funds\"]},"
+    "\"direction\":{\"enum\":[\"up\",\"down\"]},\"kind\":{\"enum\":[\"raw\",\"ratio\"]},"
+    "\"period_type\":{\"enum\":[\"year\",\"quarter\",\"month\"]},\"time_agg\":{\"enum\":"
+    "[\"sum\",\"last\",\"none\"]},\"numerator\":{\"type\":[\"string\",\"null\"]},"
+    "\"denominator\":{\"type\":[\"string\",\"null\"]},\"factor\":{\"type\":\"number\"},"
+    "\"min\":{\"type\":[\"number\",\"null\"]},\"max\":{\"type\":[\"number\",\"null\"]},"
+    "\"integer\":{\"type\":\"boolean\"}}},"
+    "\"DataValues\":{\"type\":\"array\",\"maxItems\":50000,\"items\":{\"type\":\"object\","
+    "\"additionalProperties\":false,\"required\":[\"org\",\"indicator\",\"period\",\"value\"],"
+    "\"properties\":{\"org\":{\"type\":\"string\"},\"indicator\":{\"type\":\"string\"},"
+    "\"period\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}(Q[1-4]|-[01][0-9])?$\"},"
+    "\"value\":{\"type\":[\"number\",\"null\"]}}}},"
+    /* ---- more request schemas go above this line, one module's block at a time ---- */
     "\"Grant\":{\"type\":\"object\",\"required\":[\"role\",\"org\"],\"properties\":{\"role\":"
     "{\"$ref\":\"#/components/schemas/Role\"},\"org\":{\"type\":\"string\"}}}"
     "}";
@@ -103,7 +120,7 @@ static void add_errors(json_t *responses, const char *list)
     }
 }
 
-static json_t *operation(const Route *rt)
+static json_t *operation(const Route *rt, json_t *known_schemas)
 {
     json_t *params = json_array();
     for (const char *p = rt->pattern; (p = strchr(p, '{'));) {
@@ -137,7 +154,13 @@ static json_t *operation(const Route *rt)
     char opid[160];
     snprintf(opid, sizeof opid, "%s %s", rt->method, rt->pattern);
     json_object_set_new(op, "operationId", json_string(opid));
-    if (rt->body) {
+    if (rt->body && !json_object_get(known_schemas, rt->body)) {
+        /* a body schema not described above: say at least that it is an object */
+        const char *ct = api ? "application/json" : "application/x-www-form-urlencoded";
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content", ct,
+                                      "schema", "type", "object"));
+    } else if (rt->body) {
         char ref[96];
         snprintf(ref, sizeof ref, "#/components/schemas/%s", rt->body);
         const char *ct = api ? "application/json" : "application/x-www-form-urlencoded";
@@ -152,6 +175,8 @@ static json_t *operation(const Route *rt)
 
 json_t *openapi_document(void)
 {
+    json_t *sc = json_loads(schemas, 0, NULL);
+    if (!sc) sc = json_object();
     json_t *paths = json_object();
     for (int i = 0; i < n_routes; i++) {
         const Route *rt = &routes[i];
@@ -164,10 +189,8 @@ json_t *openapi_document(void)
         size_t k = 0;
         for (; rt->method[k] && k < sizeof m - 1; k++) m[k] = (char)(rt->method[k] | 0x20);
         m[k] = 0;
-        json_object_set_new(item, m, operation(rt));
+        json_object_set_new(item, m, operation(rt, sc));
     }
-    json_t *sc = json_loads(schemas, 0, NULL);
-    if (!sc) sc = json_object();
     json_t *roles = json_array();
     for (int ro = 1; ro < ROLE_COUNT; ro++) json_array_append_new(roles, json_string(role_name((Role)ro)));
     json_object_set_new(sc, "Role", json_pack("{s:o}", "enum", roles));

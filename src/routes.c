@@ -4,12 +4,17 @@
  *
  * To add a feature: write its handlers in src/<feature>.c and add its rows here. */
 #include "audit.h"
+#include "dashboard.h"
+#include "dataio.h"
 #include "home.h"
+#include "indicator.h"
 #include "http/router.h"
 #include "login.h"
 #include "openapi.h"
 #include "org.h"
+#include "target.h"
 #include "user.h"
+#include "values.h"
 
 #define E_READ "401,403,404"
 #define E_WRITE "400,401,403,404,409,413,422"
@@ -85,6 +90,25 @@ const Route routes[] = {
      NULL, "400,401,403"},
     {"GET", "/api/v1/audit", audit_api_list, CAP_AUDIT_READ, "Audit trail",
      "object,actor,limit,cursor", NULL, "400,401,403"},
+
+    /* indicators and values (indicator.c, values.c) */
+    {"GET", "/indicators", indicator_page_index, CAP_DATA_READ, "Indicator catalogue page", NULL,
+     NULL, "401,403"},
+    {"GET", "/api/v1/indicators", indicator_api_list, CAP_DATA_READ, "List indicators", NULL,
+     NULL, "401,403"},
+    {"POST", "/api/v1/indicators", indicator_api_create, CAP_PLAN_WRITE, "Create an indicator",
+     NULL, "IndicatorCreate", "400,401,403,409,413,422"},
+    {"GET", "/api/v1/values", values_api_get, CAP_DATA_READ,
+     "The value of an indicator for an organisation and period (its own or its subtree's roll-up)",
+     "indicator,org,period", NULL, "400,401,403,404"},
+    {"PUT", "/api/v1/datavalues", values_api_put, CAP_DATA_WRITE,
+     "Write a batch of values, all or none", NULL, "DataValues", "400,401,403,413,422"},
+
+    /* ---- targets and timeline (target.c) ---- */
+
+    /* ---- data entry, CSV import, DHIS2 (dataio.c) ---- */
+
+    /* ---- portrait and dashboards (dashboard.c) ---- */
 
     /* the API's own description (openapi.c) */
     {"GET", "/api/v1/openapi.json", openapi_get, CAP_PUBLIC, "This OpenAPI document", NULL, NULL,

@@ -50,6 +50,10 @@ ValueWriter *vw_new(Db *db, const char *actor);
 int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_path,
            const Indicator *ind, const char *period, const double *value, char *err,
            size_t errlen);
+/* Checks that the parts of every percentage ratio touched by this batch agree
+ * (a part never exceeds its whole, e.g. vacant posts ≤ posts needed). 0 when
+ * they do, 1 with the first disagreement in err, -1 on a database error. */
+int vw_check_ratios(ValueWriter *w, const char *lang, char *err, size_t errlen);
 /* Rows written, changed and deleted so far. */
 void vw_counts(const ValueWriter *w, int64_t *added, int64_t *changed, int64_t *deleted);
 /* Applies the roll-up changes and writes one audit record (action, with the
@@ -64,7 +68,5 @@ int rollups_rebuild(Db *db);
 
 void values_api_put(Req *r);   /* PUT /api/v1/datavalues */
 void values_api_get(Req *r);   /* GET /api/v1/values */
-void values_page_entry(Req *r);  /* GET /orgs/{code}/data?period= */
-void values_page_submit(Req *r); /* POST /orgs/{code}/data */
 
 #endif

@@ -17,12 +17,14 @@ typedef struct DbOps {
     int (*bind_int)(DbStmt *s, int idx, int64_t v);
     int (*bind_text)(DbStmt *s, int idx, const char *v);
     int (*bind_null)(DbStmt *s, int idx);
+    int (*bind_double)(DbStmt *s, int idx, double v);
     int (*step)(DbStmt *s);
     /* How many parameters the statement has. */
     int (*param_count)(DbStmt *s);
     int (*col_count)(DbStmt *s);
     int (*col_is_null)(DbStmt *s, int i);
     int64_t (*col_int)(DbStmt *s, int i);
+    double (*col_double)(DbStmt *s, int i);
     const char *(*col_text)(DbStmt *s, int i);
     void (*done)(DbStmt *s);
     int (*exec)(Db *db, const char *sql);

@@ -31,6 +31,8 @@ DbStmt *db_prepare(Db *db, const char *sql) { return db->ops->prepare(db, sql); 
 int db_bind_int(DbStmt *s, int idx, int64_t v) { return s->db->ops->bind_int(s, idx, v); }
 int db_bind_text(DbStmt *s, int idx, const char *v) { return s->db->ops->bind_text(s, idx, v); }
 int db_bind_null(DbStmt *s, int idx) { return s->db->ops->bind_null(s, idx); }
+int db_bind_double(DbStmt *s, int idx, double v) { return s->db->ops->bind_double(s, idx, v); }
+double db_col_double(DbStmt *s, int i) { return s->db->ops->col_double(s, i); }
 int db_step(DbStmt *s) { return s->db->ops->step(s); }
 int db_col_count(DbStmt *s) { return s->db->ops->col_count(s); }
 int db_col_is_null(DbStmt *s, int i) { return s->db->ops->col_is_null(s, i); }
@@ -63,6 +65,7 @@ static DbStmt *vq(Db *db, const char *sql, const char *types, va_list ap)
         case 'i': rc = db_bind_int(s, idx, va_arg(ap, int64_t)); break;
         case 's': rc = db_bind_text(s, idx, va_arg(ap, const char *)); break;
         case 'n': rc = db_bind_null(s, idx); break;
+        case 'd': rc = db_bind_double(s, idx, va_arg(ap, double)); break;
         default: rc = DB_ERROR; break;
         }
         if (rc != DB_OK) {

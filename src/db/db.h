@@ -51,19 +51,22 @@ DbStmt *db_prepare(Db *db, const char *sql);
 int db_bind_int(DbStmt *s, int idx, int64_t v);
 int db_bind_text(DbStmt *s, int idx, const char *v);
 int db_bind_null(DbStmt *s, int idx);
+int db_bind_double(DbStmt *s, int idx, double v);
 /* Runs the statement or advances it: DB_ROW, DB_DONE, DB_CONSTRAINT, DB_BUSY or DB_ERROR. */
 int db_step(DbStmt *s);
 /* Columns are numbered from 0 and valid after DB_ROW until the next db_step()/db_done(). */
 int db_col_count(DbStmt *s);
 int db_col_is_null(DbStmt *s, int i);
 int64_t db_col_int(DbStmt *s, int i);
+double db_col_double(DbStmt *s, int i);
 /* Text of a column, NULL for SQL NULL; owned by the statement. */
 const char *db_col_text(DbStmt *s, int i);
 /* Gives the statement back (to the connection's cache or freed). NULL is allowed. */
 void db_done(DbStmt *s);
 
 /* Prepare and bind in one call. types has one letter per parameter:
- * 'i' int64_t, 's' const char * (NULL binds NULL), 'n' no argument, binds NULL.
+ * 'i' int64_t, 'd' double, 's' const char * (NULL binds NULL), 'n' no argument,
+ * binds NULL.
  * Returns NULL on error (db_errmsg says why). */
 DbStmt *db_q(Db *db, const char *sql, const char *types, ...);
 /* Runs a statement that returns no rows; DB_OK or an error code. */

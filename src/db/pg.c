@@ -269,6 +269,13 @@ static int p_bind_int(DbStmt *st, int idx, int64_t v)
     return set_param((PgStmt *)st, idx, tmp);
 }
 
+static int p_bind_double(DbStmt *st, int idx, double v)
+{
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.17g", v);
+    return set_param((PgStmt *)st, idx, tmp);
+}
+
 static int p_bind_text(DbStmt *st, int idx, const char *v)
 {
     return set_param((PgStmt *)st, idx, v);
@@ -336,6 +343,13 @@ static int64_t p_col_int(DbStmt *st, int i)
     const char *v = PQgetvalue(s->res, s->row, i);
     if (v[0] == 't' && v[1] == 0) return 1;
     return (int64_t)strtoll(v, NULL, 10);
+}
+
+static double p_col_double(DbStmt *st, int i)
+{
+    PgStmt *s = (PgStmt *)st;
+    if (!on_row(s, i) || PQgetisnull(s->res, s->row, i)) return 0;
+    return strtod(PQgetvalue(s->res, s->row, i), NULL);
 }
 
 static const char *p_col_text(DbStmt *st, int i)
@@ -513,6 +527,8 @@ static const DbOps ops = {
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(72011)",
     .backup = p_backup,
     .integrity = p_integrity,
+    .bind_double = p_bind_double,
+    .col_double = p_col_double,
     .param_count = p_param_count,
 };
 

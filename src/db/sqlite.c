@@ -109,6 +109,13 @@ static int s_bind_text(DbStmt *st, int idx, const char *v)
     return map_rc(sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT));
 }
 
+static int s_bind_double(DbStmt *st, int idx, double v)
+{
+    return map_rc(sqlite3_bind_double(((SqlStmt *)st)->st, idx, v));
+}
+
+static double s_col_double(DbStmt *st, int i) { return sqlite3_column_double(((SqlStmt *)st)->st, i); }
+
 static int s_bind_null(DbStmt *st, int idx)
 {
     return map_rc(sqlite3_bind_null(((SqlStmt *)st)->st, idx));
@@ -225,6 +232,8 @@ static const DbOps ops = {
     .migrate_lock_sql = NULL,
     .backup = s_backup,
     .integrity = s_integrity,
+    .bind_double = s_bind_double,
+    .col_double = s_col_double,
     .param_count = s_param_count,
 };
 

@@ -14,7 +14,9 @@ static const struct {
     const char *label;
 } nav[] = {
     {CAP_LOGIN, "/", "Home"},
+    {CAP_DATA_READ, "/dashboard", "Dashboard"},
     {CAP_ORG_READ, "/orgs", "Organisations"},
+    {CAP_DATA_READ, "/targets", "Targets"},
     {CAP_USER_READ, "/users", "People"},
     {CAP_AUDIT_READ, "/audit", "Audit trail"},
     {CAP_LOGIN, "/me", "My account"},
