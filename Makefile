@@ -3,7 +3,7 @@ VERSION := 0.1.0
 CC ?= cc
 CPPFLAGS := -D_GNU_SOURCE -DHUIJU_VERSION='"$(VERSION)"' -Isrc -Ibuild -I/usr/include/postgresql
 CFLAGS := -std=c17 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla -O2 -g
-LDLIBS := -lmicrohttpd -lsqlite3 -lpq -ljansson -lsodium -lcsv -lpthread
+LDLIBS := -lmicrohttpd -lsqlite3 -lpq -ljansson -lsodium -lcsv -lxlsxwriter -lm -lpthread
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC := $(wildcard src/*.c src/*/*.c)
@@ -26,10 +26,10 @@ test-deps:
 
 # Linked beside and renamed, so that a running server or test keeps its binary.
 build/huiju: $(OBJ)
-	$(CC) $(CFLAGS) -o $@.tmp $(OBJ) $(LDLIBS) && mv -f $@.tmp $@
+	$(CC) $(CFLAGS) -o $@.$$$$ $(OBJ) $(LDLIBS) && mv -f $@.$$$$ $@
 
 build/huiju-asan: $(AOBJ)
-	$(CC) $(CFLAGS) $(ASAN) -o $@.tmp $(AOBJ) $(LDLIBS) && mv -f $@.tmp $@
+	$(CC) $(CFLAGS) $(ASAN) -o $@.$$$$ $(AOBJ) $(LDLIBS) && mv -f $@.$$$$ $@
 
 build/obj/%.o: src/%.c $(HDR) build/embedded.c
 	@mkdir -p $(dir $@)
@@ -59,7 +59,7 @@ build/embedded.c: build/embed build/po/zh_CN.mo $(ASSETS) $(DATA) Makefile
 
 # Unit tests (cmocka): each tests/unit/test_X.c links the whole program but main.c.
 build/test_%: tests/unit/test_%.c $(ALIBOBJ)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN) -o $@.tmp $< $(ALIBOBJ) $(LDLIBS) -lcmocka && mv -f $@.tmp $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(ASAN) -o $@.$$$$ $< $(ALIBOBJ) $(LDLIBS) -lcmocka && mv -f $@.$$$$ $@
 
 run: all
 	@test -e huiju.db || build/huiju demo --db huiju.db >/dev/null

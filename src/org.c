@@ -440,22 +440,31 @@ static const char *like_pattern(Arena *a, const char *s)
     return out;
 }
 
-#define LIST_SQL                                                                                  \
-    "SELECT " ORG_COLS " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE "             \
-    REACH_SQL("o.path")                                                                           \
-    " AND (CAST(? AS TEXT) IS NULL OR p.code = ?)"                                              \
+/* Two shapes of the list query, so that each can use its index: the children of
+ * one parent (orgs_parent), or a search over the whole reach (ordered by code). */
+#define LIST_FILTERS                                                                              \
     " AND (CAST(? AS TEXT) IS NULL OR o.kind = ?)"                                              \
     " AND (CAST(? AS TEXT) IS NULL OR o.name_zh LIKE ? ESCAPE '!'"                              \
     "  OR lower(o.name_en) LIKE lower(?) ESCAPE '!' OR o.code LIKE ? ESCAPE '!')"               \
     " AND o.code > ? ORDER BY o.code LIMIT ?"
+#define LIST_SQL_CHILDREN                                                                         \
+    "SELECT " ORG_COLS " FROM orgs o JOIN orgs p ON p.id = o.parent_id"                         \
+    " WHERE o.parent_id = (SELECT id FROM orgs WHERE code = ?) AND " REACH_SQL("o.path")        \
+    LIST_FILTERS
+#define LIST_SQL_ANY                                                                              \
+    "SELECT " ORG_COLS " FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE "             \
+    REACH_SQL("o.path") LIST_FILTERS
 
 /* Runs the scoped list query. Arguments are validated by the caller. */
 static DbStmt *list_query(Req *r, const char *parent, const char *kind, const char *q,
                           const char *after, int64_t limit)
 {
     const char *like = q ? like_pattern(r->arena, q) : NULL;
-    return db_q(r->db, LIST_SQL, "issssssssssi", REACH_ARGS(r, CAP_ORG_READ), parent, parent,
-                kind, kind, like, like, like, like, after ? after : "", limit);
+    if (parent)
+        return db_q(r->db, LIST_SQL_CHILDREN, "sissssssssi", parent, REACH_ARGS(r, CAP_ORG_READ),
+                    kind, kind, like, like, like, like, after ? after : "", limit);
+    return db_q(r->db, LIST_SQL_ANY, "issssssssi", REACH_ARGS(r, CAP_ORG_READ), kind, kind, like,
+                like, like, like, after ? after : "", limit);
 }
 
 void org_api_list(Req *r)

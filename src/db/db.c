@@ -76,7 +76,7 @@ static DbStmt *vq(Db *db, const char *sql, const char *types, va_list ap)
     return s;
 }
 
-DbStmt *db_q(Db *db, const char *sql, const char *types, ...)
+DbStmt *db_q_(Db *db, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -85,7 +85,7 @@ DbStmt *db_q(Db *db, const char *sql, const char *types, ...)
     return s;
 }
 
-int db_run(Db *db, const char *sql, const char *types, ...)
+int db_run_(Db *db, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -99,7 +99,7 @@ int db_run(Db *db, const char *sql, const char *types, ...)
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-int db_int(Db *db, int64_t *out, const char *sql, const char *types, ...)
+int db_int_(Db *db, int64_t *out, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);

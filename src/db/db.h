@@ -68,12 +68,34 @@ void db_done(DbStmt *s);
  * 'i' int64_t, 'd' double, 's' const char * (NULL binds NULL), 'n' no argument,
  * binds NULL.
  * Returns NULL on error (db_errmsg says why). */
-DbStmt *db_q(Db *db, const char *sql, const char *types, ...);
+DbStmt *db_q_(Db *db, const char *sql, const char *types, ...);
 /* Runs a statement that returns no rows; DB_OK or an error code. */
-int db_run(Db *db, const char *sql, const char *types, ...);
+int db_run_(Db *db, const char *sql, const char *types, ...);
 /* Runs a query expected to give one integer (first column of the first row).
  * Returns 1 and sets *out if there was a row, 0 if none, -1 on error. */
-int db_int(Db *db, int64_t *out, const char *sql, const char *types, ...);
+int db_int_(Db *db, int64_t *out, const char *sql, const char *types, ...);
+
+/* The three are called through these macros, which refuse to compile when the
+ * types string (a literal) and the number of arguments differ. The number of
+ * placeholders in the SQL is checked when the statement is prepared. */
+#define DB_NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17,  \
+                  _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, N, ...)         \
+    N
+#define DB_NARGS(...)                                                                             \
+    DB_NARGS_(__VA_ARGS__, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13,  \
+              12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define DB_CHECK_TYPES(types, ...)                                                                \
+    (void)sizeof(struct {                                                                         \
+        _Static_assert(sizeof(types) - 1 == DB_NARGS(0, ##__VA_ARGS__),                           \
+                       "db_q/db_run/db_int: the types string and the arguments differ in number"); \
+        int ok_;                                                                                  \
+    })
+#define db_q(db, sql, types, ...)                                                                 \
+    (DB_CHECK_TYPES(types, ##__VA_ARGS__), db_q_((db), (sql), (types), ##__VA_ARGS__))
+#define db_run(db, sql, types, ...)                                                               \
+    (DB_CHECK_TYPES(types, ##__VA_ARGS__), db_run_((db), (sql), (types), ##__VA_ARGS__))
+#define db_int(db, out, sql, types, ...)                                                          \
+    (DB_CHECK_TYPES(types, ##__VA_ARGS__), db_int_((db), (out), (sql), (types), ##__VA_ARGS__))
 
 /* Executes SQL without parameters, possibly several statements. DB_OK or error. */
 int db_exec(Db *db, const char *sql);
