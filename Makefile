@@ -95,8 +95,11 @@ bench: all
 fmt:
 	clang-format -i $(SRC) $(HDR) tests/unit/*.c tools/*.c
 
+# Messages reach T() directly or through i18n_get() and a few local macros; strings
+# in tables carry a "#." comment in huiju.pot and are kept there by --join-existing.
 po:
-	xgettext --from-code=UTF-8 --keyword=T:2 -o po/huiju.pot $(SRC)
+	xgettext --from-code=UTF-8 --add-comments --join-existing --keyword=T:2 \
+	  --keyword=i18n_get:2 --keyword=REFUSE:1 --keyword=BAD:2 -o po/huiju.pot $(SRC)
 	msgmerge --update --backup=none po/zh_CN.po po/huiju.pot
 
 clean:
