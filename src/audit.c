@@ -54,8 +54,14 @@ int audit_log(Db *db, const char *actor, const char *action, const char *kind, c
 
     int64_t at = now_s();
     char *b = canon(before), *a = canon(after);
-    char hash[65];
-    if (!org_path) org_path = "";
+    char hash[65], root[64] = "";
+    if (!org_path || !*org_path) {
+        /* a record tied to no unit belongs to the whole region: the root's path */
+        DbStmt *rs = db_q(db, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+        if (rs && db_step(rs) == DB_ROW) snprintf(root, sizeof root, "%s", db_col_text(rs, 0));
+        db_done(rs);
+        org_path = root;
+    }
     record_hash(hash, seq, at, actor, action, kind, key, org_path, b, a, prev);
     rc = db_run(db,
                 "INSERT INTO audit(seq, at, actor, action, object_kind, object_key, org_path,"

@@ -13,6 +13,13 @@
 #include "ui/layout.h"
 #include "user.h"
 
+/* The path of the first unit where the caller holds a role ("" if none): where
+ * records about their own account belong. */
+static const char *home_path(Req *r)
+{
+    return r->auth.ngrants ? r->auth.grants[0].org_path : "";
+}
+
 json_t *me_json(Req *r)
 {
     json_t *roles = json_array();
@@ -180,8 +187,8 @@ static const char *update_me(Req *r, const char *lang, const char *current, cons
         json_object_set_new(after, "password", json_string("changed"));
     }
     if (rc == DB_OK)
-        rc = audit_log(r->db, r->auth.login, "user.update_self", "user", r->auth.login, "", NULL,
-                       after);
+        rc = audit_log(r->db, r->auth.login, "user.update_self", "user", r->auth.login,
+                       home_path(r), NULL, after);
     json_decref(after);
     if (rc != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
@@ -292,7 +299,8 @@ void token_api_create(Req *r)
     json_t *after = json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "name", name, "expires_at",
                               (json_int_t)exp);
     if (id) rc = audit_log(r->db, r->auth.login, "token.create", "token",
-                           arena_printf(r->arena, "%lld", (long long)id), "", NULL, after);
+                           arena_printf(r->arena, "%lld", (long long)id), home_path(r), NULL,
+                           after);
     if (!id || rc != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         json_decref(after);
@@ -345,8 +353,8 @@ void token_api_delete(Req *r)
     if (rc == DB_OK)
         rc = db_run(r->db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", "ii", now_s(), id);
     if (rc == DB_OK)
-        rc = audit_log(r->db, r->auth.login, "token.revoke", "token", req_param(r, "id"), "",
-                       NULL, NULL);
+        rc = audit_log(r->db, r->auth.login, "token.revoke", "token", req_param(r, "id"),
+                       home_path(r), NULL, NULL);
     if (rc != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         req_error(r, 503, "busy", T(r, "The service is busy. Please try again."));

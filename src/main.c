@@ -8,12 +8,15 @@
 #include "access.h"
 #include "audit.h"
 #include "core/util.h"
+#include "dataio.h"
 #include "db/db.h"
 #include "demo.h"
+#include "demo_values.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "indicator.h"
 #include "openapi.h"
+#include "target.h"
 #include "user.h"
 
 static const char usage[] =
@@ -30,6 +33,11 @@ static const char usage[] =
     "                          load the demo region into an empty database\n"
     "  user add LOGIN --role ROLE --org CODE [--name NAME]\n"
     "                          add a person; the password is read from standard input\n"
+    "  plan load FILE          load a plan template CSV (the columns of data/plan-targets.csv)\n"
+    "                          as targets at the region root: all rows or none\n"
+    "  import datavalues FILE [--dry-run]\n"
+    "                          import values from CSV (org,indicator,period,value; empty value\n"
+    "                          deletes): all rows or none; --dry-run checks and writes nothing\n"
     "  demo-logins             print the demo logins\n"
     "  check                   verify database integrity and the audit chain\n"
     "  backup FILE             write a copy of the database to FILE\n"
@@ -133,6 +141,15 @@ static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errle
         if (!err[0]) snprintf(err, errlen, "%s", db_errmsg(db));
         return 1;
     }
+    /* the plan's targets (target.h, plan.c): data/plan-targets.csv at the region root */
+    if (db_begin(db) != DB_OK || plan_load(db, "system", NULL, 0, err, errlen) < 0 ||
+        db_commit(db) != DB_OK) {
+        db_rollback(db);
+        if (!err[0]) snprintf(err, errlen, "%s", db_errmsg(db));
+        return 1;
+    }
+    /* the schools' values (demo_values.c): after the catalogue and the plan */
+    if (demo_values_load(db, seed, err, errlen)) return 1;
     return 0;
 }
 
@@ -292,6 +309,37 @@ int main(int argc, char **argv)
         }
         printf("backup written to %s\n", o.pos[0]);
         return 0;
+    }
+    if (!strcmp(verb, "plan")) {
+        if (argc < 3 || strcmp(argv[2], "load") != 0) return fail("plan wants: plan load FILE", NULL);
+        if (parse(argc, argv, 3, " ", &o)) return 2;
+        if (o.npos != 1) return fail("plan load wants one FILE", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        int rc = plan_cli_load(db, o.pos[0]);
+        db_close(db);
+        return rc;
+    }
+    if (!strcmp(verb, "import")) {
+        if (argc < 3 || strcmp(argv[2], "datavalues") != 0)
+            return fail("import wants: import datavalues FILE [--dry-run]", NULL);
+        /* --dry-run is a flag without a value: take it out before parse() */
+        int dry_run = 0, n = 0;
+        char **args = calloc((size_t)argc + 1, sizeof *args);
+        if (!args) return 1;
+        for (int i = 0; i < argc; i++) {
+            if (i >= 3 && !strcmp(argv[i], "--dry-run")) dry_run = 1;
+            else args[n++] = argv[i];
+        }
+        int bad = parse(n, args, 3, " ", &o);
+        free(args);
+        if (bad) return 2;
+        if (o.npos != 1) return fail("import datavalues wants one FILE", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        int rc = import_cli(db, o.pos[0], dry_run);
+        db_close(db);
+        return rc;
     }
     if (!strcmp(verb, "demo-logins")) {
         demo_print_logins(stdout);

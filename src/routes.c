@@ -105,10 +105,55 @@ const Route routes[] = {
      "Write a batch of values, all or none", NULL, "DataValues", "400,401,403,413,422"},
 
     /* ---- targets and timeline (target.c) ---- */
+    {"GET", "/targets", target_page_index, CAP_DATA_READ,
+     "The plan's targets for a unit, by phase, with their status", "scope,phase,status", NULL,
+     "400,401,403,404"},
+    {"GET", "/timeline", timeline_page, CAP_DATA_READ,
+     "The plan's timeline: phases and quarterly milestones, done, late and upcoming", "scope",
+     NULL, "401,403,404"},
+    {"GET", "/api/v1/targets", target_api_list, CAP_DATA_READ,
+     "Targets that apply to a unit (default: the caller's top unit), each with its status there",
+     "scope,phase,status,period", NULL, "400,401,403,404"},
+    {"POST", "/api/v1/targets", target_api_create, CAP_PLAN_WRITE,
+     "Create a target for a unit in reach", NULL, "TargetCreate", "400,401,403,409,413,422"},
 
     /* ---- data entry, CSV import, DHIS2 (dataio.c) ---- */
+    {"GET", "/orgs/{code}/data", entry_page, CAP_DATA_WRITE,
+     "Data-entry form of a school for a year (and a month for monthly figures)", "period,month",
+     NULL, "400,401,403,404"},
+    {"POST", "/orgs/{code}/data", entry_submit, CAP_DATA_WRITE,
+     "Save the data-entry form, all or nothing (form)", NULL, "EntryForm",
+     "400,401,403,404,422,503"},
+    {"GET", "/import", import_page, CAP_DATA_WRITE, "CSV import page", NULL, NULL, "401,403"},
+    {"POST", "/import", import_submit, CAP_DATA_WRITE,
+     "Import a CSV file of values (org,indicator,period,value), all or nothing, or check it with "
+     "dry_run (multipart/form-data upload)",
+     NULL, "ImportUpload", "400,401,403,413,422,503"},
+    {"POST", "/api/v1/dataValueSets", dhis2_api_import, CAP_DATA_WRITE,
+     "Import a DHIS2 data value set (dataElement and orgUnit matched by code), all or nothing; "
+     "answers a DHIS2 ImportSummary (409 with its conflicts)",
+     "dryRun", "DataValueSet", "400,401,403,409,413,503"},
+    {"GET", "/api/v1/dataValueSets", dhis2_api_export, CAP_DATA_READ,
+     "Export raw values as a DHIS2 data value set: every native period inside period, the "
+     "subtree with children=true",
+     "orgUnit,period,dataElement,children,periodFormat", NULL, "400,401,403,404"},
 
     /* ---- portrait and dashboards (dashboard.c) ---- */
+    {"GET", "/orgs/{code}/portrait", portrait_page, CAP_DATA_READ,
+     "School portrait (数字画像): current figures, history, comparison, gaps against targets",
+     NULL, NULL, E_READ},
+    {"GET", "/orgs/{code}/portrait.xlsx", portrait_xlsx, CAP_DATA_READ,
+     "School portrait as an Excel workbook (one sheet per section)", NULL, NULL, E_READ},
+    {"GET", "/dashboard", dashboard_page, CAP_DATA_READ,
+     "Plan dashboard of the caller's top unit (a school: its portrait)", "period", NULL,
+     "400,401,403,404"},
+    {"GET", "/dashboard/{code}", dashboard_page, CAP_DATA_READ,
+     "Plan dashboard of the region, a prefecture or a county", "period", NULL, "400,401,403,404"},
+    {"GET", "/dashboard/{code}.xlsx", dashboard_xlsx, CAP_DATA_READ,
+     "Every table of a dashboard as an Excel workbook", "period", NULL, "400,401,403,404"},
+    {"GET", "/api/v1/dashboard/{code}", dashboard_api, CAP_DATA_READ,
+     "A dashboard's figures: targets with status, the units that lag most", "period", NULL,
+     "400,401,403,404"},
 
     /* the API's own description (openapi.c) */
     {"GET", "/api/v1/openapi.json", openapi_get, CAP_PUBLIC, "This OpenAPI document", NULL, NULL,

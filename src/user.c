@@ -213,11 +213,12 @@ static UResult check_grant(Req *r, UserInput *in, const char *role_s, const char
     if (f < 0) return U_ERROR;
     if (!f || !(can(r, CAP_USER_READ, o->path) || can(r, CAP_ORG_READ, o->path)))
         return U_NOT_FOUND;
+    /* a role above the caller's is refused as such, wherever it was asked for */
+    if (!can_grant(r, *role, o->path)) return U_FORBIDDEN;
     if (!role_fits_kind(*role, o->kind)) {
         ufail(in, field, T(r, "this role cannot be held at an organisation of this kind"));
         return U_INVALID;
     }
-    if (!can_grant(r, *role, o->path)) return U_FORBIDDEN;
     return U_OK;
 }
 

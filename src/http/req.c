@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "http/multipart.h"
 #include "ui/i18n.h"
 #include "ui/layout.h"
 
@@ -41,6 +42,10 @@ int req_is_api(const Req *r)
 static void parse_form(Req *r)
 {
     if (r->fname) return;
+    if (multipart_is(r)) {
+        multipart_fill_form(r);
+        return;
+    }
     const char *ct = req_header(r, "Content-Type");
     int n = 0;
     if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 && r->body.len) {

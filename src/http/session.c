@@ -221,7 +221,17 @@ LoginResult session_login(Req *r, const char *login, const char *password, char 
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     "sisiis", hash, uid, csrf, now, now, r->client ? r->client : "");
     if (rc == DB_OK) rc = db_run(r->db, "DELETE FROM login_failures WHERE key = ?", "s", kl);
-    if (rc == DB_OK) rc = audit_log(r->db, login, "session.login", "user", login, "", NULL, NULL);
+    if (rc == DB_OK) {
+        /* the record belongs where the person holds their first role */
+        char home[512] = "";
+        DbStmt *hs = db_q(r->db,
+                          "SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id"
+                          " WHERE g.user_id = ? ORDER BY o.depth, o.code LIMIT 1",
+                          "i", uid);
+        if (hs && db_step(hs) == DB_ROW) snprintf(home, sizeof home, "%s", db_col_text(hs, 0));
+        db_done(hs);
+        rc = audit_log(r->db, login, "session.login", "user", login, home, NULL, NULL);
+    }
     if (rc == DB_OK) rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND "
                                         "(seen_at < ? OR created_at < ?)",
                                  "iii", uid, now - r->conf->idle_timeout,

@@ -59,7 +59,7 @@ test('log in, see the tree, drill down into 喀什地区', async () => {
 });
 
 test('the pages fit a 375 px wide phone screen', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, extraHTTPHeaders: { 'X-Forwarded-For': '10.200.0.2' } });
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, extraHTTPHeaders: { 'X-Forwarded-For': '10.200.0.2' } });
   try {
     const pg = await ctx.newPage();
     await pg.goto(`${srv.url}/login`);
@@ -76,7 +76,7 @@ test('the pages fit a 375 px wide phone screen', async () => {
 });
 
 test('works with JavaScript disabled', async () => {
-  const ctx = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': '10.200.0.3' } });
+  const ctx = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false, extraHTTPHeaders: { 'X-Forwarded-For': '10.200.0.3' } });
   try {
     const pg = await ctx.newPage();
     await formLogin(pg, 'shufu');

@@ -126,6 +126,21 @@ function fileTail(file, n = 30) {
 
 const SANITIZER = /ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer/;
 
+// The part of a server log worth showing: a sanitizer report from its start when
+// there is one, else the last lines.
+function logExcerpt(file, n = 25) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return '(no log)';
+  }
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => SANITIZER.test(l));
+  if (at >= 0) return lines.slice(at, at + 40).join('\n');
+  return lines.slice(-n).join('\n');
+}
+
 // startServer({bin, db, args, init, demo, schools, seed}) → {url, port, db, log, stop()}
 //   db      an existing database to serve (then init and demo are skipped unless asked)
 //   args    extra arguments for `serve`
@@ -186,6 +201,9 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
       db,
       log,
       child,
+      get exited() {
+        return exited;
+      },
       async stop() {
         if (!live.has(server)) return exited;
         live.delete(server);
@@ -197,7 +215,8 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
         }
         const text = fs.readFileSync(log, 'utf8');
         if (SANITIZER.test(text)) {
-          throw new Error(`sanitizer report in the server's log ${path.relative(ROOT, log)}:\n${tail(text, 60)}`);
+          failed = true;
+          throw new Error(`sanitizer report in the server's log ${path.relative(ROOT, log)}:\n${logExcerpt(log)}`);
         }
         if (fresh && BACKEND === 'sqlite' && !process.env.HUIJU_KEEP && !failed) {
           for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
@@ -232,30 +251,16 @@ function printLogs(name, err) {
   for (const s of live) {
     process.stderr.write(
       `\n--- test "${name}" failed (${err && err.message ? err.message.split('\n')[0] : err});` +
-        ` tail of ${path.relative(ROOT, s.log)}:\n${fileTail(s.log, 25)}\n---\n`,
+        ` ${path.relative(ROOT, s.log)}${s.exited ? ` (server exited: ${JSON.stringify(s.exited)})` : ''}:\n${logExcerpt(s.log)}\n---\n`,
     );
   }
 }
 
-function wrap(name, fn) {
-  if (typeof fn !== 'function') return fn;
-  return async function (...a) {
-    try {
-      return await fn.apply(this, a);
-    } catch (e) {
-      printLogs(name, e);
-      throw e;
-    }
-  };
-}
-
-// test(name, [options], fn): node:test's test, printing the tail of every live
-// server's log when the test fails.
-export function test(name, opts, fn) {
-  if (typeof opts === 'function') return nodeTest.test(name, wrap(name, opts));
-  return nodeTest.test(name, opts, wrap(name, fn));
-}
-export const { before, after, describe } = nodeTest;
+// Every failing test prints the tail of every live server's log.
+nodeTest.afterEach((t) => {
+  if (t && t.passed === false) printLogs(t.name, t.error);
+});
+export const { test, before, after, describe } = nodeTest;
 
 /* ----------------------------------------------------------------- HTTP */
 
@@ -288,13 +293,26 @@ export async function request(url, method, p, { token, cookie, csrf, body, form,
     payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     h['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(url + p, {
-    method,
-    headers: h,
-    body: payload,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(30000),
-  });
+  let res;
+  try {
+    res = await fetch(url + p, {
+      method,
+      headers: h,
+      body: payload,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30000),
+    });
+  } catch (e) {
+    // a server that died says why in its log: show that rather than "fetch failed"
+    const srv = [...live].find((x) => x.url === url);
+    if (srv) {
+      for (let i = 0; i < 20 && !srv.exited; i++) await sleep(50);
+      if (srv.exited) {
+        throw new Error(`${method} ${p.slice(0, 80)}: the server has exited (${JSON.stringify(srv.exited)}); ${path.relative(ROOT, srv.log)}:\n${logExcerpt(srv.log)}`);
+      }
+    }
+    throw new Error(`${method} ${p.slice(0, 80)}: ${e.message}${e.cause ? ' (' + (e.cause.code || e.cause.message) + ')' : ''}`);
+  }
   const text = await res.text();
   let json = null;
   try {
@@ -331,7 +349,7 @@ export async function login(url, name, password = DEMO_PASSWORD, { ip: addr } = 
   return { token: res.json.token, cookie: cookieFrom(res.headers), csrf: res.json.csrf, user: res.json.user, res };
 }
 
-// as(url, session) → a small client bound to one bearer token:
+// client(url, {token, cookie, csrf}) → a small client bound to one set of credentials:
 //   c.get(path), c.post(path, body), c.patch(path, body), c.del(path)
 export function client(url, { token, cookie, csrf } = {}) {
   const o = { token, cookie, csrf };

@@ -97,7 +97,8 @@ test('logout with the cookie (and csrf) ends the session', async () => {
 });
 
 test('a session idle for longer than --idle-timeout dies; one in use does not', async () => {
-  const idle = await startServer({ args: ['--idle-timeout', '2'] });
+  // a second server on the same database (app nodes are stateless), with its own flags
+  const idle = await startServer({ db: srv.db, args: ['--idle-timeout', '2'] });
   try {
     const busy = await login(idle.url, 'admin');
     const lazy = await login(idle.url, 'kashgar');
@@ -118,7 +119,7 @@ test('a session idle for longer than --idle-timeout dies; one in use does not', 
 });
 
 test('a session dies after --session-lifetime even when used every second', async () => {
-  const short = await startServer({ args: ['--session-lifetime', '3', '--idle-timeout', '100'] });
+  const short = await startServer({ db: srv.db, args: ['--session-lifetime', '3', '--idle-timeout', '100'] });
   try {
     const s = await login(short.url, 'admin');
     const t0 = Date.now();

@@ -58,7 +58,9 @@ test('the API token carries its owner\'s reach and identity', async () => {
   assert.equal(expectStatus(await admin.get(`/api/v1/orgs/${shufuSchool}`), 200).json.name_en, 'Patched by token');
   // but not more than the owner may do
   expectError(await t.patch(`/api/v1/orgs/${hotanSchool}`, { name_en: 'x' }), 404, 'not_found');
-  expectError(await t.post('/api/v1/users', { login: 'tok-ra', name: 'x', password: 'Token-test-pass-2026', role: 'region_admin', org: '653100' }), 403, 'forbidden');
+  expectError(await t.post('/api/v1/users', { login: 'tok-aud', name: 'x', password: 'Token-test-pass-2026', role: 'auditor', org: '653100' }), 403, 'forbidden');
+  expectError(await t.post('/api/v1/users', { login: 'tok-co', name: 'x', password: 'Token-test-pass-2026', role: 'county_official', org: '653221' }), 404, 'not_found');
+  expectStatus(await t.post('/api/v1/users', { login: 'tok-co', name: 'x', password: 'Token-test-pass-2026', role: 'county_official', org: '653101' }), 201);
 });
 
 test('the list shows own tokens without their secret', async () => {

@@ -101,7 +101,7 @@ test('patch name, lang, phone, email', async () => {
   assert.equal(got.email, 'renamed@example.org');
   const s = await login(srv.url, 'u-test', PW);
   assert.equal(s.user.lang, 'en');
-  const html = await api(srv.url, 'GET', '/orgs', { cookie: s.cookie });
+  const html = await api(srv.url, 'GET', '/', { cookie: s.cookie });
   expectStatus(html, 200);
   assert.match(html.text, /<html[^>]*\blang="en"/, "the user's language setting picks English pages");
 });
