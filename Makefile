@@ -53,9 +53,16 @@ build/po/zh_CN.mo: po/zh_CN.po
 	@mkdir -p build/po
 	msgfmt --check -o $@ $<
 
-build/embedded.c: build/embed build/po/zh_CN.mo $(ASSETS) $(DATA) Makefile
-	build/embed $@ $(foreach f,$(ASSETS),$(f)=$(f)) po/zh_CN.mo=build/po/zh_CN.mo \
-	  $(foreach f,$(DATA),$(f)=$(f))
+# Each asset is also embedded gzip-compressed, for clients that accept it.
+GZ := $(patsubst assets/%,build/gz/%.gz,$(ASSETS))
+build/gz/%.gz: assets/%
+	@mkdir -p build/gz
+	gzip -9 -n -c $< > $@
+
+build/embedded.c: build/embed build/po/zh_CN.mo $(ASSETS) $(GZ) $(DATA) Makefile
+	build/embed $@ $(foreach f,$(ASSETS),$(f)=$(f)) \
+	  $(foreach f,$(ASSETS),$(f).gz=build/gz/$(notdir $(f)).gz) \
+	  po/zh_CN.mo=build/po/zh_CN.mo $(foreach f,$(DATA),$(f)=$(f))
 
 # Unit tests (cmocka): each tests/unit/test_X.c links the whole program but main.c.
 build/test_%: tests/unit/test_%.c $(ALIBOBJ)

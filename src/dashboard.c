@@ -330,7 +330,7 @@ static Table *targets_table(Req *r, const Dash *d)
         if (ev->has_actual)
             cell_text(&c[7], gap_text(r, tg->direction, ev->actual - ev->expected, tg->unit))->cls =
                 "gap";
-        cell_text(&c[8], T(r, target_phase_label(tg->phase)));
+        cell_text(&c[8], T(r, target_phase_label(tg->phase)))->cls = "wide";
     }
     return t;
 }
@@ -358,7 +358,7 @@ static Table *other_targets_table(Req *r, const Dash *d)
                      tg->baseline_period
                          ? arena_printf(r->arena, "%s (%s)", sfx, tg->baseline_period)
                          : sfx);
-        cell_text(&c[3], T(r, target_phase_label(tg->phase)));
+        cell_text(&c[3], T(r, target_phase_label(tg->phase)))->cls = "wide";
     }
     return t;
 }

@@ -83,6 +83,7 @@ static double sround(double x, double u)
     return f + (u < x - f ? 1 : 0);
 }
 
+/* x kept within [lo, hi]. */
 static double clampd(double x, double lo, double hi)
 {
     return x < lo ? lo : x > hi ? hi : x;
@@ -112,6 +113,7 @@ enum {
 
 /* ---- the plan's story ---------------------------------------------------- */
 
+/* The rates the demo moves along the plan (one speed per school each). */
 typedef enum {
     S_ARTS_GAP,
     S_QUALIFIED,
@@ -318,13 +320,14 @@ static void school_traits(School *s, uint64_t seed, const char *stage)
 #define SPEED_SLOW_LO 0.25
 #define SPEED_SLOW_HI 0.65
 
-/* Orders counties by a hash of the seed (ties by code). */
+/* A county with schools: its code, its place in the hash order, its speed. */
 typedef struct County {
     char code[16];
     double order;
     double speed;
 } County;
 
+/* qsort: by the hash order, then by code. */
 static int county_cmp(const void *a, const void *b)
 {
     const County *x = a, *y = b;
@@ -332,6 +335,7 @@ static int county_cmp(const void *a, const void *b)
     return strcmp(x->code, y->code);
 }
 
+/* qsort and bsearch: by code. */
 static int county_code_cmp(const void *a, const void *b)
 {
     return strcmp(((const County *)a)->code, ((const County *)b)->code);
@@ -442,6 +446,7 @@ static double spread_count(const Year *f, double total, int m)
 
 /* ---- the indicators ------------------------------------------------------ */
 
+/* Which figure of Year (or School) a raw indicator of the catalogue takes. */
 typedef enum {
     G_GENERIC,
     G_TEACHERS,
@@ -467,6 +472,7 @@ typedef enum {
     G_FUNDS
 } Gen;
 
+/* The generator of an indicator, by its code (G_GENERIC for any other). */
 static Gen gen_of(const char *code)
 {
     static const struct {
@@ -619,7 +625,9 @@ static void rank_schools(School *sc, int n, int ny, double max_rank)
     free(idx);
 }
 
-/* Loads the schools with their traits, speeds and scores into the arena. */
+/* Loads every school with its traits, speeds, scores and ranks' room into an
+ * array in the arena (which owns it and its strings). Returns the count, -1 on
+ * a database error. */
 static int load_schools(Db *db, Arena *a, uint64_t seed, int ny, School **out)
 {
     int64_t n = 0;

@@ -35,8 +35,17 @@ void asset_get(Req *r)
                : strcmp(dot, ".js") == 0  ? "text/javascript; charset=utf-8"
                : strcmp(dot, ".svg") == 0 ? "image/svg+xml"
                                           : "application/octet-stream";
+    /* the compressed copy made at build time, when the client takes gzip */
+    const char *ae = req_header(r, "Accept-Encoding");
+    const EmbeddedFile *gz =
+        ae && strstr(ae, "gzip") ? embedded_find(arena_printf(r->arena, "%s.gz", path)) : NULL;
+    if (gz && gz->size < f->size) {
+        f = gz;
+        req_add_header(r, "Content-Encoding", "gzip");
+    }
     buf_append(&r->out, f->data, f->size);
     r->status = 200;
+    req_add_header(r, "Vary", "Accept-Encoding");
     req_add_header(r, "Cache-Control", "public, max-age=86400");
 }
 

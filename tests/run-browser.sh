@@ -20,7 +20,7 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 mkdir -p build/test-tmp
 
-tap=build/test-tmp/browser.tap
+tap=build/test-tmp/browser-$$.tap
 set +e
 node --test --test-concurrency=1 --test-timeout=120000 \
     --test-reporter=spec --test-reporter-destination=stdout \
@@ -31,5 +31,6 @@ set -e
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+rm -f "$tap"
 echo "browser: ${pass:-0} passed, ${fail:-0} failed, ${skip:-0} skipped"
 exit $status

@@ -43,7 +43,7 @@ esac
 
 # Each test file starts its own server on its own database and port, and uses its
 # own client addresses, so two files can run at once.
-tap=build/test-tmp/http-$backend.tap
+tap=build/test-tmp/http-$backend-$$.tap
 set +e
 node --test --test-concurrency=2 --test-timeout=120000 \
     --test-reporter=spec --test-reporter-destination=stdout \
@@ -54,5 +54,6 @@ set -e
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n1)
 skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$tap" | tail -n1)
+rm -f "$tap"
 echo "http-$backend: ${pass:-0} passed, ${fail:-0} failed, ${skip:-0} skipped"
 exit $status

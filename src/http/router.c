@@ -15,7 +15,10 @@ int method_writes(const char *m)
            strcmp(m, "DELETE") == 0;
 }
 
-/* Matches one pattern against path; on success records the parameters in r. */
+/* Matches one pattern against path; on success records the parameters in r.
+ * A parameter runs to the end of its path segment, less any literal that
+ * follows it in the pattern's segment ("{code}.xlsx" takes "653121.xlsx" as
+ * code 653121). */
 static int match_pattern(Req *r, const char *pat, const char *path)
 {
     int np = 0;
@@ -25,14 +28,20 @@ static int match_pattern(Req *r, const char *pat, const char *path)
             const char *pe = strchr(p, '}');
             const char *se = strchr(s, '/');
             if (!se) se = s + strlen(s);
-            if (se == s || np >= REQ_MAX_PARAMS) return 0;
+            /* the literal after the parameter, up to the end of the pattern's segment */
+            const char *lit = pe + 1, *le = strchr(lit, '/');
+            if (!le) le = lit + strlen(lit);
+            size_t ln = (size_t)(le - lit);
+            if ((size_t)(se - s) <= ln || np >= REQ_MAX_PARAMS) return 0;
+            const char *ve = se - ln;
+            if (ln && strncmp(ve, lit, ln) != 0) return 0;
             if (r) {
                 r->pname[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
                 /* libmicrohttpd has already decoded the path: a parameter is taken as it is */
-                r->pval[np] = arena_strndup(r->arena, s, (size_t)(se - s));
+                r->pval[np] = arena_strndup(r->arena, s, (size_t)(ve - s));
             }
             np++;
-            p = pe + 1;
+            p = le;
             s = se;
         } else {
             if (*p != *s) return 0;

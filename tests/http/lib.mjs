@@ -36,6 +36,7 @@ const SUITE = path
 fs.mkdirSync(TMP, { recursive: true });
 
 const live = new Set(); // servers started by this process and not yet stopped
+const scratch = []; // SQLite files made by startServer, removed at exit when every test passed
 let serial = 0;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -149,7 +150,10 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
   const exe = bin ? path.resolve(ROOT, bin) : BIN;
   if (!fs.existsSync(exe)) throw new Error(`${path.relative(ROOT, exe)} does not exist: build it with make`);
   const fresh = db === undefined;
-  if (fresh) db = freshDb();
+  if (fresh) {
+    db = freshDb();
+    if (BACKEND === 'sqlite') scratch.push(db);
+  }
   if (init ?? fresh) runOk(['init', '--db', db]);
   if (demo ?? fresh) runOk(['demo', '--db', db, '--schools', String(schools), '--seed', String(seed)], { timeout: 120000 });
 
@@ -218,9 +222,6 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
           failed = true;
           throw new Error(`sanitizer report in the server's log ${path.relative(ROOT, log)}:\n${logExcerpt(log)}`);
         }
-        if (fresh && BACKEND === 'sqlite' && !process.env.HUIJU_KEEP && !failed) {
-          for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
-        }
         return exited;
       },
     };
@@ -232,13 +233,16 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
 
 // Stops whatever this process left running (a crash in a test must not leave
 // servers behind: node --test waits for the child otherwise).
-process.on('exit', () => {
+process.on('exit', (code) => {
   for (const s of live) {
     try {
       s.child.kill('SIGKILL');
     } catch {
       /* gone */
     }
+  }
+  if (code === 0 && !failed && !process.env.HUIJU_KEEP) {
+    for (const db of scratch) for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
   }
 });
 

@@ -169,6 +169,14 @@ static void test_router(void **state)
     assert_non_null(rt);
     assert_string_equal(rt->pattern, "/api/v1/orgs/{code}");
     assert_string_equal(req_param(&r, "code"), "653121");
+    rt = router_match(&r, "GET", "/dashboard/653121.xlsx", &other);
+    assert_non_null(rt);
+    assert_string_equal(rt->pattern, "/dashboard/{code}.xlsx");
+    assert_string_equal(req_param(&r, "code"), "653121");
+    rt = router_match(&r, "GET", "/dashboard/653121", &other);
+    assert_string_equal(rt->pattern, "/dashboard/{code}");
+    rt = router_match(&r, "GET", "/dashboard/.xlsx", &other); /* no code before the suffix */
+    assert_string_equal(rt->pattern, "/dashboard/{code}");
     rt = router_match(&r, "GET", "/orgs/new", &other);
     assert_string_equal(rt->pattern, "/orgs/new");
     assert_null(router_match(&r, "DELETE", "/api/v1/orgs/653121", &other));
