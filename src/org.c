@@ -776,8 +776,18 @@ static void show(Req *r, const Org *o, const OrgInput *in, const char *notice, i
     if (o->address && *o->address) hf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "Address"), o->address);
     if (!o->active) hf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "Status"), T(r, "Inactive"));
     H(r, "</dl>");
+    H(r, "<p class=links>");
+    if (can(r, CAP_DATA_READ, o->path)) {
+        if (!strcmp(o->kind, "school"))
+            hf(r, "<a href=\"/orgs/%s/portrait\">%s</a> · ", o->code, T(r, "School portrait"));
+        else if (strcmp(o->kind, "partner"))
+            hf(r, "<a href=\"/dashboard/%s\">%s</a> · ", o->code, T(r, "Dashboard"));
+    }
+    if (can(r, CAP_DATA_WRITE, o->path) && strcmp(o->kind, "partner"))
+        hf(r, "<a href=\"/orgs/%s/data\">%s</a> · ", o->code, T(r, "Enter data"));
     if (can(r, CAP_USER_READ, o->path))
-        hf(r, "<p><a href=\"/users?org=%s\">%s</a></p>", o->code, T(r, "People here"));
+        hf(r, "<a href=\"/users?org=%s\">%s</a>", o->code, T(r, "People here"));
+    H(r, "</p>");
     if (o->children) {
         hf(r, "<h2>%s</h2>", T(r, "Under this organisation"));
         const char *cursor = req_query(r, "cursor"), *last = NULL;
