@@ -125,10 +125,10 @@ static void on_bad(void *cls, int64_t line, int col, CsvErr e)
     io_error(ci->b, line, col, NULL, m);
 }
 
-/* Imports data[0..len) as r's batch (see dataio.h); fills *out. 0, or -1 when
- * the database is busy before anything could start. */
+/* Imports data[0..len) as r's batch (see dataio.h), audited under the file's
+ * name; fills *out. 0, or -1 when the database is busy before anything started. */
 static int import_csv(Req *r, IoMayWrite may, const char *data, size_t len, int dry_run,
-                      ProgressFn progress, void *pcls, IoResult *out)
+                      const char *name, ProgressFn progress, void *pcls, IoResult *out)
 {
     int64_t lines = 0;
     for (const char *p = data, *e = data + len; p < e && (p = memchr(p, '\n', (size_t)(e - p)));
@@ -147,7 +147,7 @@ static int import_csv(Req *r, IoMayWrite may, const char *data, size_t len, int 
                  T(r, "the file is empty: the first line must be the header "
                       "org,indicator,period,value"));
     if (progress) progress(pcls, ci.total_lines, ci.total_lines);
-    io_end(ci.b, dry_run, "datavalues.import", "csv", out);
+    io_end(ci.b, dry_run, "datavalues.import", name, out);
     return 0;
 }
 
@@ -252,8 +252,9 @@ int import_cli(Db *db, const char *path, int dry_run)
         if (data[i] == '\n' && ++n >= PROGRESS_MIN_LINES) lines_big = 1;
     Bar bar = {.label = T(&r, "rows")};
     IoResult res;
-    int rc = import_csv(&r, cli_may, data, len, dry_run, tty && lines_big ? cli_progress : NULL,
-                        &bar, &res);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    int rc = import_csv(&r, cli_may, data, len, dry_run, valid_text(base, 200) ? base : "csv",
+                        tty && lines_big ? cli_progress : NULL, &bar, &res);
     int status = 0;
     if (rc < 0 || res.failed) {
         fprintf(stderr, "huiju: import: the database is busy or failed (%s); nothing written\n",
@@ -409,7 +410,9 @@ void import_submit(Req *r)
         return;
     }
     IoResult res;
-    int rc = import_csv(r, web_may, file->data, file->len, dry_run, NULL, NULL, &res);
+    int rc =
+        import_csv(r, web_may, file->data, file->len, dry_run,
+                   valid_text(file->filename, 200) ? file->filename : "upload", NULL, NULL, &res);
     page_begin(r, T(r, "Import values"));
     hf(r, "<h1>%s</h1><p class=lead>%s</p>", T(r, "Import values"),
        valid_text(file->filename, 200) ? file->filename : "");

@@ -323,18 +323,21 @@ int main(int argc, char **argv)
     if (!strcmp(verb, "import")) {
         if (argc < 3 || strcmp(argv[2], "datavalues") != 0)
             return fail("import wants: import datavalues FILE [--dry-run]", NULL);
-        /* --dry-run is a flag without a value: take it out before parse() */
-        int dry_run = 0, n = 0;
+        /* --dry-run (a flag without a value) and "-" (standard input) are taken out
+         * before parse(), which knows neither */
+        int dry_run = 0, from_stdin = 0, n = 0;
         char **args = calloc((size_t)argc + 1, sizeof *args);
         if (!args) return 1;
         for (int i = 0; i < argc; i++) {
             if (i >= 3 && !strcmp(argv[i], "--dry-run")) dry_run = 1;
+            else if (i >= 3 && !strcmp(argv[i], "-")) from_stdin++;
             else args[n++] = argv[i];
         }
         int bad = parse(n, args, 3, " ", &o);
         free(args);
         if (bad) return 2;
-        if (o.npos != 1) return fail("import datavalues wants one FILE", NULL);
+        if (o.npos + from_stdin != 1) return fail("import datavalues wants one FILE", NULL);
+        if (from_stdin) o.pos[0] = "-";
         Db *db = open_db(o.db, 1);
         if (!db) return 1;
         int rc = import_cli(db, o.pos[0], dry_run);

@@ -117,6 +117,8 @@ typedef struct AncCache {
     int used;
 } AncCache;
 
+enum { LOG_MAX = 500, PENDING_MAX = 200 };
+
 struct ValueWriter {
     Db *db;
     char actor[80];
@@ -128,9 +130,17 @@ struct ValueWriter {
     json_t *log; /* the changes, while the batch is small */
     int any_delete;
     int64_t started;
+    /* new values waiting to go in as one multi-row INSERT (see flush()) */
+    struct Pending {
+        int64_t org_id, ind_id;
+        char code[72], period[12];
+        double value;
+        int nanc;
+        int64_t anc[8];
+        int inserted;
+    } pending[PENDING_MAX];
+    int npending;
 };
-
-enum { LOG_MAX = 500 };
 
 ValueWriter *vw_new(Db *db, const char *actor)
 {
@@ -236,16 +246,21 @@ static const AncCache *ancestors(ValueWriter *w, int64_t org_id, const char *pat
     return c;
 }
 
-static void log_change(ValueWriter *w, int64_t org, const Indicator *ind, const char *period,
+static void log_change(ValueWriter *w, int64_t org, const char *code, const char *period,
                        const double *before, const double *after)
 {
     if (json_array_size(w->log) >= LOG_MAX) return;
-    json_t *e = json_pack("{s:I,s:s,s:s}", "org_id", (json_int_t)org, "indicator", ind->code,
+    json_t *e = json_pack("{s:I,s:s,s:s}", "org_id", (json_int_t)org, "indicator", code,
                           "period", period);
     json_object_set_new(e, "before", before ? json_real(*before) : json_null());
     json_object_set_new(e, "after", after ? json_real(*after) : json_null());
     json_array_append_new(w->log, e);
 }
+
+static int flush(ValueWriter *w);
+static int store_value(ValueWriter *w, int64_t org_id, const int64_t *anc, int nanc,
+                       int64_t ind_id, const char *code, const char *canon, const double *value,
+                       int64_t now);
 
 int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_path,
            const Indicator *ind, const char *period, const double *value, char *err,
@@ -285,31 +300,41 @@ int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_pat
             return 1;
         }
     }
+    int64_t now = now_s();
+    if (value) {
+        /* a value is first queued as a new one; flush() inserts a batch in one
+         * statement and sends the keys that already existed down the path below */
+        if (w->npending == PENDING_MAX && flush(w)) return -1;
+        struct Pending *q = &w->pending[w->npending++];
+        q->org_id = org_id;
+        q->ind_id = ind->id;
+        snprintf(q->code, sizeof q->code, "%s", ind->code);
+        snprintf(q->period, sizeof q->period, "%s", canon);
+        q->value = *value;
+        const AncCache *c = ancestors(w, org_id, org_path);
+        q->nanc = c->n;
+        memcpy(q->anc, c->anc, sizeof q->anc);
+        q->inserted = 0;
+        return 0;
+    }
+    if (flush(w)) return -1; /* a delete must see every queued value */
+    const AncCache *c = ancestors(w, org_id, org_path);
+    return store_value(w, org_id, c->anc, c->n, ind->id, ind->code, canon, value, now);
+}
+
+/* The slow path: reads the old value, then updates or deletes it, and records
+ * the roll-up change. 0 or -1. */
+static int store_value(ValueWriter *w, int64_t org_id, const int64_t *anc, int nanc,
+                       int64_t ind_id, const char *code, const char *canon, const double *value,
+                       int64_t now)
+{
     Db *db = w->db;
     double old = 0;
     int had = 0;
-    int64_t now = now_s();
-    if (value) {
-        /* fast path: a new value (the common case of an import) is one statement */
-        DbStmt *s = db_q(db,
-                         "INSERT INTO datavalues(org_id, indicator_id, period, value, entered_by,"
-                         " entered_at) VALUES (?, ?, ?, ?, ?, ?)"
-                         " ON CONFLICT (org_id, indicator_id, period) DO NOTHING RETURNING org_id",
-                         "iisdsi", org_id, ind->id, canon, *value, w->actor, now);
-        if (!s) return -1;
-        int rc = db_step(s);
-        db_done(s);
-        if (rc == DB_ROW) {
-            w->added++;
-            log_change(w, org_id, ind, canon, NULL, value);
-            goto roll;
-        }
-        if (rc != DB_DONE) return -1;
-    }
     DbStmt *s = db_q(db,
                      "SELECT value FROM datavalues WHERE org_id = ? AND indicator_id = ? AND"
                      " period = ?",
-                     "iis", org_id, ind->id, canon);
+                     "iis", org_id, ind_id, canon);
     if (!s) return -1;
     if (db_step(s) == DB_ROW) {
         had = 1;
@@ -319,32 +344,88 @@ int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_pat
     if (!value) {
         if (!had) return 0;
         if (db_run(db, "DELETE FROM datavalues WHERE org_id = ? AND indicator_id = ? AND period = ?",
-                   "iis", org_id, ind->id, canon) != DB_OK)
+                   "iis", org_id, ind_id, canon) != DB_OK)
             return -1;
         w->deleted++;
         w->any_delete = 1;
-        log_change(w, org_id, ind, canon, &old, NULL);
+        log_change(w, org_id, code, canon, &old, NULL);
     } else {
         if (old == *value) return 0;
         if (db_run(db,
                    "UPDATE datavalues SET value = ?, entered_by = ?, entered_at = ?"
                    " WHERE org_id = ? AND indicator_id = ? AND period = ?",
-                   "dsiiis", *value, w->actor, now, org_id, ind->id, canon) != DB_OK)
+                   "dsiiis", *value, w->actor, now, org_id, ind_id, canon) != DB_OK)
             return -1;
         w->changed++;
-        log_change(w, org_id, ind, canon, &old, value);
+        log_change(w, org_id, code, canon, &old, value);
     }
-roll:;
+
     double dv = (value ? *value : 0) - (had ? old : 0);
     int64_t dn = (value ? 1 : 0) - (had ? 1 : 0);
-    if (!had && value) dn = 1;
-    const AncCache *c = ancestors(w, org_id, org_path);
-    for (int i = 0; i < c->n; i++) delta_add(w, c->anc[i], ind->id, canon, dv, dn);
+    for (int i = 0; i < nanc; i++) delta_add(w, anc[i], ind_id, canon, dv, dn);
     return 0;
 }
 
-void vw_counts(const ValueWriter *w, int64_t *added, int64_t *changed, int64_t *deleted)
+/* Inserts the queued values in one statement (ON CONFLICT DO NOTHING RETURNING
+ * the keys that went in); the keys that already had a value take the slow path.
+ * 0 or -1. The SQL text depends only on the number of rows. */
+static int flush(ValueWriter *w)
 {
+    int n = w->npending;
+    if (!n) return 0;
+    w->npending = 0;
+    Buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "INSERT INTO datavalues(org_id, indicator_id, period, value, entered_by,"
+                   " entered_at) VALUES ");
+    for (int i = 0; i < n; i++) buf_puts(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+    buf_puts(&sql, " ON CONFLICT (org_id, indicator_id, period) DO NOTHING"
+                   " RETURNING org_id, indicator_id, period");
+    DbStmt *s = db_prepare(w->db, sql.data);
+    buf_free(&sql);
+    if (!s) return -1;
+    int64_t now = now_s();
+    for (int i = 0; i < n; i++) {
+        struct Pending *q = &w->pending[i];
+        db_bind_int(s, 6 * i + 1, q->org_id);
+        db_bind_int(s, 6 * i + 2, q->ind_id);
+        db_bind_text(s, 6 * i + 3, q->period);
+        db_bind_double(s, 6 * i + 4, q->value);
+        db_bind_text(s, 6 * i + 5, w->actor);
+        db_bind_int(s, 6 * i + 6, now);
+    }
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t org = db_col_int(s, 0), ind = db_col_int(s, 1);
+        const char *per = db_col_text(s, 2);
+        /* the first queued row with that key and not yet matched went in */
+        for (int i = 0; i < n; i++) {
+            struct Pending *q = &w->pending[i];
+            if (!q->inserted && q->org_id == org && q->ind_id == ind && !strcmp(q->period, per)) {
+                q->inserted = 1;
+                break;
+            }
+        }
+    }
+    db_done(s);
+    if (rc != DB_DONE) return -1;
+    for (int i = 0; i < n; i++) {
+        struct Pending *q = &w->pending[i];
+        if (q->inserted) {
+            w->added++;
+            log_change(w, q->org_id, q->code, q->period, NULL, &q->value);
+            for (int k = 0; k < q->nanc; k++) delta_add(w, q->anc[k], q->ind_id, q->period, q->value, 1);
+        } else if (store_value(w, q->org_id, q->anc, q->nanc, q->ind_id, q->code, q->period,
+                               &q->value, now)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void vw_counts(ValueWriter *w, int64_t *added, int64_t *changed, int64_t *deleted)
+{
+    flush(w); /* an error here shows again, and is reported, at vw_finish */
     *added = w->added;
     *changed = w->changed;
     *deleted = w->deleted;
@@ -359,18 +440,44 @@ void vw_abandon(ValueWriter *w)
     free(w);
 }
 
+/* Adds n roll-up changes in one statement. DB_OK or an error code. */
+static int upsert_rollups(Db *db, const Delta *const *d, int n)
+{
+    Buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "INSERT INTO rollups(org_id, indicator_id, period, total, n) VALUES ");
+    for (int i = 0; i < n; i++) buf_puts(&sql, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+    buf_puts(&sql, " ON CONFLICT (org_id, indicator_id, period) DO UPDATE SET"
+                   " total = rollups.total + excluded.total, n = rollups.n + excluded.n");
+    DbStmt *s = db_prepare(db, sql.data);
+    buf_free(&sql);
+    if (!s) return DB_ERROR;
+    for (int i = 0; i < n; i++) {
+        db_bind_int(s, 5 * i + 1, d[i]->org_id);
+        db_bind_int(s, 5 * i + 2, d[i]->ind_id);
+        db_bind_text(s, 5 * i + 3, d[i]->period);
+        db_bind_double(s, 5 * i + 4, d[i]->total);
+        db_bind_int(s, 5 * i + 5, d[i]->n);
+    }
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int vw_finish(ValueWriter *w, const char *action, const char *object_key, const char *org_path)
 {
-    int rc = DB_OK;
-    for (size_t i = 0; i < w->dcap && rc == DB_OK; i++) {
-        const Delta *d = &w->d[i];
-        if (!d->used || (d->total == 0 && d->n == 0)) continue;
-        rc = db_run(w->db,
-                    "INSERT INTO rollups(org_id, indicator_id, period, total, n)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, indicator_id, period)"
-                    " DO UPDATE SET total = rollups.total + excluded.total,"
-                    " n = rollups.n + excluded.n",
-                    "iisdi", d->org_id, d->ind_id, d->period, d->total, d->n);
+    int rc = flush(w) ? DB_ERROR : DB_OK;
+    /* the roll-up changes, 200 keys a statement (keys are unique in the map) */
+    const Delta *batch[PENDING_MAX];
+    int nb = 0;
+    for (size_t i = 0; i <= w->dcap && rc == DB_OK; i++) {
+        const Delta *d = i < w->dcap ? &w->d[i] : NULL;
+        if (d && (!d->used || (d->total == 0 && d->n == 0))) continue;
+        if (d) batch[nb++] = d;
+        if (nb == PENDING_MAX || (!d && nb)) {
+            rc = upsert_rollups(w->db, batch, nb);
+            nb = 0;
+        }
     }
     if (rc == DB_OK && w->any_delete) rc = db_run(w->db, "DELETE FROM rollups WHERE n <= 0", "");
     if (rc == DB_OK && (w->added || w->changed || w->deleted)) {
@@ -387,6 +494,7 @@ int vw_finish(ValueWriter *w, const char *action, const char *object_key, const 
 
 int vw_check_ratios(ValueWriter *w, const char *lang, char *err, size_t errlen)
 {
+    if (flush(w)) return -1;
     /* every percentage ratio whose parts share a period type: part ≤ whole */
     DbStmt *s = db_q(w->db,
                      "SELECT r.code, n.id, n.code, d.id, d.code FROM indicators r"

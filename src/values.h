@@ -44,7 +44,9 @@ int value_read(Db *db, Arena *a, const Indicator *ind, int64_t org_id, const Per
 typedef struct ValueWriter ValueWriter;
 
 ValueWriter *vw_new(Db *db, const char *actor);
-/* Validates and writes one value (value == NULL deletes it). Returns 0, or 1 with
+/* Validates and writes one value (value == NULL deletes it); new values are queued
+ * and inserted 200 at a time, so the writes of a batch are complete only after
+ * vw_check_ratios(), vw_counts() or vw_finish(). Returns 0, or 1 with
  * a translated reason in err (lang "zh"/"en") when the value is refused — nothing
  * written then — or -1 on a database error. */
 int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_path,
@@ -55,7 +57,7 @@ int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_pat
  * they do, 1 with the first disagreement in err, -1 on a database error. */
 int vw_check_ratios(ValueWriter *w, const char *lang, char *err, size_t errlen);
 /* Rows written, changed and deleted so far. */
-void vw_counts(const ValueWriter *w, int64_t *added, int64_t *changed, int64_t *deleted);
+void vw_counts(ValueWriter *w, int64_t *added, int64_t *changed, int64_t *deleted);
 /* Applies the roll-up changes and writes one audit record (action, with the
  * counts and, for small batches, every change); frees w. 0 or a DB error code. */
 int vw_finish(ValueWriter *w, const char *action, const char *object_key, const char *org_path);

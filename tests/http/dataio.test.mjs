@@ -315,6 +315,13 @@ test('huiju import datavalues: --dry-run writes nothing, a real run writes as "c
   assert.equal(await valueOf(HOTAN_SCHOOL, 'activities_held', '2020-07'), null, 'nothing written');
   assert.equal(await valueOf(HOTAN_SCHOOL, 'activities_held', '2020-09'), null);
 
+  // standard input, and the audit record names the file
+  r = run(['import', 'datavalues', '-', '--db', srv.db], { input: csvOf([[HOTAN_SCHOOL, 'activities_held', '2020-10', '2']]), env: { LANG: 'C' } });
+  assert.equal(r.status, 0, r.out);
+  assert.equal(await valueOf(HOTAN_SCHOOL, 'activities_held', '2020-10'), 2);
+  const named = expectStatus(await api(admin, 'GET', '/api/v1/audit?actor=cli'), 200);
+  assert.ok(named.json.items.some((x) => x.object_key === path.basename(good)), 'audit names the file');
+
   const bad = tmpFile('badvalue.csv', csvOf([[HOTAN_SCHOOL, 'activities_held', '2020-07', '2.5']]));
   r = run(['import', 'datavalues', bad, '--dry-run', '--db', srv.db], { env: { LANG: 'C' } });
   assert.notEqual(r.status, 0);
