@@ -89,12 +89,10 @@ asan-http: build/huiju-asan
 browser: build/huiju
 	HUIJU_BIN=build/huiju tests/run-browser.sh
 
-test: test-deps all build/huiju-asan
-	$(MAKE) unit
-	$(MAKE) http-sqlite
-	$(MAKE) http-pg
-	$(MAKE) asan-http
-	$(MAKE) browser
+# Everything: unit tests (both databases), HTTP suite on SQLite, PostgreSQL and the
+# sanitizer build, browser tests. See tests/run-all.sh.
+test: test-deps all build/huiju-asan $(UNIT)
+	tests/run-all.sh
 
 bench: all
 	bench/run.sh

@@ -78,9 +78,10 @@ static int parse_sel(const char *period, const char *month, Sel *s)
     return 1;
 }
 
-/* Loads the school for the form: 1 when it exists, is a school and is within
- * the caller's data.write reach; otherwise a 404 (or 500) has been sent. */
-static int load_school(Req *r, Org *o)
+/* Loads the organisation of the form: 1 when it is a school within the caller's
+ * data.write reach, 2 when it is a region, prefecture or county within it (the
+ * caller may then offer its schools), otherwise 0 with a 404 (or 500) sent. */
+static int load_school(Req *r, Org *o, int allow_units)
 {
     const char *code = req_param(r, "code");
     int f = valid_code(code) ? org_load(r->db, r->arena, code, o) : 0;
@@ -92,6 +93,7 @@ static int load_school(Req *r, Org *o)
         req_not_found(r);
         return 0;
     }
+    if (allow_units && strcmp(o->kind, "school") && strcmp(o->kind, "partner")) return 2;
     if (strcmp(o->kind, "school") != 0) {
         page_error(r, 404,
                    T(r, "Values are entered per school: open one of the schools to enter its "
@@ -234,10 +236,49 @@ static int load_form(Req *r, Indicator **ind, Field **f)
     return n;
 }
 
+/* For a region, prefecture or county: the units directly under it, each linking
+ * to its own data-entry page, down to the schools; and the CSV import for bulk. */
+static void choose_school(Req *r, const Org *o)
+{
+    DbStmt *q = db_q(r->db,
+                     "SELECT code, name_zh, name_en, kind FROM orgs WHERE parent_id = ? AND"
+                     " active = 1 AND kind IN ('prefecture', 'county', 'school') ORDER BY code",
+                     "i", o->id);
+    if (!q) {
+        req_error(r, 500, "internal", db_errmsg(r->db));
+        return;
+    }
+    page_begin(r, arena_printf(r->arena, "%s · %s", T(r, "Data entry"), org_name(r, o)));
+    hf(r,
+       "<nav class=crumbs aria-label=breadcrumbs><a href=\"/orgs/%s\">%s</a> › "
+       "<span>%s</span></nav><h1>%s</h1><p class=lead>%s</p><ul class=choose>",
+       o->code, org_name(r, o), T(r, "Data entry"), org_name(r, o),
+       T(r, "Values are entered per school: choose one, or import a CSV file for many at once."));
+    int n = 0;
+    while (db_step(q) == DB_ROW) {
+        Org c = {0};
+        c.name_zh = db_col_text(q, 1);
+        c.name_en = db_col_text(q, 2);
+        hf(r, "<li><a href=\"/orgs/%s/data\">%s</a> <small>%s</small></li>", db_col_text(q, 0),
+           org_name(r, &c), db_col_text(q, 0));
+        n++;
+    }
+    db_done(q);
+    H(r, "</ul>");
+    if (!n) hf(r, "<p class=empty>%s</p>", T(r, "Nothing found."));
+    hf(r, "<p><a class=button href=\"/import\">%s</a></p>", T(r, "Import values"));
+    page_end(r);
+}
+
 void entry_page(Req *r)
 {
     Org o;
-    if (!load_school(r, &o)) return;
+    int kind = load_school(r, &o, 1);
+    if (!kind) return;
+    if (kind == 2) {
+        choose_school(r, &o);
+        return;
+    }
     Sel s;
     if (!parse_sel(req_query(r, "period"), req_query(r, "month"), &s)) {
         page_error(r, 400, T(r, "period must be a year such as 2025, and month 1 to 12."));
@@ -262,7 +303,7 @@ static int may_write(Req *r, const char *path)
 void entry_submit(Req *r)
 {
     Org o;
-    if (!load_school(r, &o)) return;
+    if (!load_school(r, &o, 0)) return;
     Sel s;
     if (!parse_sel(req_form(r, "period"), req_form(r, "month"), &s)) {
         page_error(r, 400, T(r, "period must be a year such as 2025, and month 1 to 12."));

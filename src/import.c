@@ -346,7 +346,8 @@ void io_render_summary(Req *r, const IoResult *res, int dry_run)
     }
     H(r, "</tbody></table></div>");
     if (res->added + res->changed + res->deleted > res->nsample)
-        hf(r, "<p class=empty>%s</p>", T(r, "The first changes of each kind are shown."));
+        hf(r, "<p class=empty>%s</p>",
+           T(r, "The first changes of each kind among the first 300 rows are shown."));
 }
 
 /* The largest upload the server takes, in KiB. */

@@ -317,13 +317,13 @@ void indicator_api_create(Req *r)
                                                          : NULL;
         if (dst) {
             if (json_is_null(v) && (dst == &in.numerator || dst == &in.denominator)) continue;
-            if (!json_is_string(v)) bad = key;
+            if (!json_is_string(v)) bad = arena_strdup(r->arena, key);
             else *dst = arena_strdup(r->arena, json_string_value(v));
         } else if (!strcmp(key, "integer")) {
-            if (!json_is_boolean(v)) bad = key;
+            if (!json_is_boolean(v)) bad = arena_strdup(r->arena, key);
             else in.integer_only = json_is_true(v);
         } else if (!json_is_null(v)) {
-            if (!json_is_number(v)) bad = key;
+            if (!json_is_number(v)) bad = arena_strdup(r->arena, key);
             else if (!strcmp(key, "factor")) in.factor = json_number_value(v);
             else if (!strcmp(key, "min")) in.has_min = 1, in.min = json_number_value(v);
             else in.has_max = 1, in.max = json_number_value(v);

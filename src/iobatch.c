@@ -136,6 +136,8 @@ static int64_t keys_get(const KeySet *s, uint64_t key)
 
 /* ---- the batch -------------------------------------------------------------- */
 
+enum { SAMPLE_ROWS = 300 }; /* rows whose outcome is recorded as a sample */
+
 struct IoBatch {
     Req *r;
     IoMayWrite may_write;
@@ -352,8 +354,12 @@ void io_row(IoBatch *b, int64_t line, const IoRow *in)
         return;
     }
     if (b->nerr_total) return; /* nothing will be written: only go on checking */
-    int64_t a0, c0, d0, a1, c1, d1;
-    vw_counts(b->w, &a0, &c0, &d0);
+    /* vw_counts() completes the writer's queued inserts, so what each row did is
+     * only asked for the first SAMPLE_ROWS rows: a large file keeps the writer's
+     * batching, and the samples come from its beginning */
+    int classify = b->rows <= SAMPLE_ROWS;
+    int64_t a0 = 0, c0 = 0, d0 = 0, a1, c1, d1;
+    if (classify) vw_counts(b->w, &a0, &c0, &d0);
     char why[256];
     int rc = vw_put(b->w, r->lang, o->id, o->path, ind, canon, vp, why, sizeof why);
     if (rc < 0) {
@@ -365,6 +371,7 @@ void io_row(IoBatch *b, int64_t line, const IoRow *in)
         return;
     }
     common_path(b, o->path);
+    if (!classify) return;
     vw_counts(b->w, &a1, &c1, &d1);
     char what = a1 > a0 ? 'a' : c1 > c0 ? 'c' : d1 > d0 ? 'd' : 0;
     if (what) add_sample(b, line, what, o, ind, canon, vp);

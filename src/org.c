@@ -228,46 +228,48 @@ static int input_from_json(Req *r, json_t *j, OrgInput *in)
     {
         int is_str = json_is_string(v), is_bool = json_is_boolean(v), is_null = json_is_null(v);
         const char *sv = json_string_value(v);
+        /* the key dies with the JSON: a copy names the field in the answer */
+        const char *field = arena_strdup(r->arena, key);
         if (!strcmp(key, "code")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->o.code = arena_strdup(r->arena, sv);
         } else if (!strcmp(key, "parent")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->parent = arena_strdup(r->arena, sv);
         } else if (!strcmp(key, "name_zh")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->o.name_zh = arena_strdup(r->arena, sv);
             in->has_name_zh = 1;
         } else if (!strcmp(key, "name_en")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->o.name_en = arena_strdup(r->arena, sv);
             in->has_name_en = 1;
         } else if (!strcmp(key, "kind")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->o.kind = arena_strdup(r->arena, sv);
             in->has_kind = 1;
         } else if (!strcmp(key, "partner_kind")) {
-            if (!is_str && !is_null) return input_fail(in, key, T(r, "must be a string or null"));
+            if (!is_str && !is_null) return input_fail(in, field, T(r, "must be a string or null"));
             in->o.partner_kind = arena_strdup(r->arena, sv);
             in->has_partner_kind = 1;
         } else if (!strcmp(key, "stage")) {
-            if (!is_str && !is_null) return input_fail(in, key, T(r, "must be a string or null"));
+            if (!is_str && !is_null) return input_fail(in, field, T(r, "must be a string or null"));
             in->o.stage = arena_strdup(r->arena, sv);
             in->has_stage = 1;
         } else if (!strcmp(key, "address")) {
-            if (!is_str) return input_fail(in, key, T(r, "must be a string"));
+            if (!is_str) return input_fail(in, field, T(r, "must be a string"));
             in->o.address = arena_strdup(r->arena, sv);
             in->has_address = 1;
         } else if (!strcmp(key, "is_helper")) {
-            if (!is_bool) return input_fail(in, key, T(r, "must be true or false"));
+            if (!is_bool) return input_fail(in, field, T(r, "must be true or false"));
             in->o.is_helper = json_is_true(v);
             in->has_helper = 1;
         } else if (!strcmp(key, "is_recipient")) {
-            if (!is_bool) return input_fail(in, key, T(r, "must be true or false"));
+            if (!is_bool) return input_fail(in, field, T(r, "must be true or false"));
             in->o.is_recipient = json_is_true(v);
             in->has_recipient = 1;
         } else if (!strcmp(key, "active")) {
-            if (!is_bool) return input_fail(in, key, T(r, "must be true or false"));
+            if (!is_bool) return input_fail(in, field, T(r, "must be true or false"));
             in->o.active = json_is_true(v);
             in->has_active = 1;
         }

@@ -104,7 +104,13 @@ test('data-entry form: the school people and their county get it; other counties
   expectStatus(await pageAs(hotan, 'GET', `/orgs/${SCHOOL}/data`), 404);
   expectStatus(await pageAs(leader, 'GET', `/orgs/${other}/data`), 404, 'a leader reaches only the own school');
   expectStatus(await pageAs(shufu, 'GET', '/orgs/no-such-school/data'), 404);
-  expectStatus(await pageAs(shufu, 'GET', '/orgs/653121/data'), 404, 'values are entered per school');
+  // a county's page offers its schools; a form is only ever for a school
+  const county = expectStatus(await pageAs(shufu, 'GET', '/orgs/653121/data'), 200, 'county chooser');
+  assert.match(county.text, new RegExp(`href="/orgs/${SCHOOL}/data"`));
+  const region = expectStatus(await pageAs(admin, 'GET', '/orgs/650000/data'), 200, 'region chooser');
+  assert.match(region.text, /href="\/orgs\/653100\/data"/);
+  expectStatus(await pageAs(leader, 'GET', '/orgs/653121/data'), 404, 'a leader does not reach the county');
+  expectStatus(await pageAs(shufu, 'POST', '/orgs/653121/data', { form: { _csrf: shufu.csrf, period: '2019', v_teachers_total: '1' } }), 404);
   expectStatus(await pageAs(parent, 'GET', `/orgs/${SCHOOL}/data`), 403);
   expectStatus(await pageAs(parent, 'POST', `/orgs/${SCHOOL}/data`, { form: { _csrf: parent.csrf, period: '2019' } }), 403);
   expectStatus(await pageAs(hotan, 'POST', `/orgs/${SCHOOL}/data`, { form: { _csrf: hotan.csrf, period: '2019', v_teachers_total: '1' } }), 404);
