@@ -64,7 +64,6 @@ static DbStmt *vq(Db *db, const char *sql, const char *types, va_list ap)
         switch (*t) {
         case 'i': rc = db_bind_int(s, idx, va_arg(ap, int64_t)); break;
         case 's': rc = db_bind_text(s, idx, va_arg(ap, const char *)); break;
-        case 'n': rc = db_bind_null(s, idx); break;
         case 'd': rc = db_bind_double(s, idx, va_arg(ap, double)); break;
         default: rc = DB_ERROR; break;
         }

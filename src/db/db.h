@@ -65,8 +65,7 @@ const char *db_col_text(DbStmt *s, int i);
 void db_done(DbStmt *s);
 
 /* Prepare and bind in one call. types has one letter per parameter:
- * 'i' int64_t, 'd' double, 's' const char * (NULL binds NULL), 'n' no argument,
- * binds NULL.
+ * 'i' int64_t, 'd' double, 's' const char * (a NULL pointer binds SQL NULL).
  * Returns NULL on error (db_errmsg says why). */
 DbStmt *db_q_(Db *db, const char *sql, const char *types, ...);
 /* Runs a statement that returns no rows; DB_OK or an error code. */

@@ -115,7 +115,7 @@ static int64_t count(Db *db, const char *table_where)
     char sql[256];
     int64_t n = -1;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table_where);
-    assert_int_equal(db_int(db, &n, sql, NULL), 1);
+    assert_int_equal(db_int(db, &n, sql, ""), 1);
     return n;
 }
 
@@ -130,7 +130,7 @@ static int add_org(Db *db, const char *code, int64_t parent, const char *name)
     if (parent)
         return db_run(db, INSERT_ORG, "sisissii", code, parent, path, (int64_t)1, "county", name,
                       (int64_t)1700000000, (int64_t)1700000000);
-    return db_run(db, INSERT_ORG, "snsissii", code, path, (int64_t)0, "region", name,
+    return db_run(db, INSERT_ORG, "sssissii", code, (const char *)NULL, path, (int64_t)0, "region", name,
                   (int64_t)1700000000, (int64_t)1700000000);
 }
 
@@ -148,7 +148,7 @@ static void t_migrate(void **state)
     Db *db = need(state);
     char err[512] = "";
     int64_t newest = 0;
-    assert_int_equal(db_int(db, &newest, "SELECT max(version) FROM schema_migrations", NULL), 1);
+    assert_int_equal(db_int(db, &newest, "SELECT max(version) FROM schema_migrations", ""), 1);
     assert_true(newest >= 1);
     assert_int_equal(db_schema_version(db), newest);
     assert_int_equal(db_migrate(db, err, sizeof err), DB_OK); /* again: nothing to do */
@@ -228,11 +228,12 @@ static void t_null(void **state)
                      DB_OK);
     int64_t uid = 0;
     assert_int_equal(db_int(db, &uid, "SELECT id FROM users WHERE login = ?", "s", "nulltest"), 1);
-    /* 's' with NULL, 'n', and db_bind_null all bind SQL NULL. */
+    /* 's' with NULL and db_bind_null both bind SQL NULL. */
     assert_int_equal(db_run(db,
                             "INSERT INTO api_tokens(token_hash, user_id, name, created_at,"
                             " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
-                            "sisisn", "t1", uid, "one", now, (const char *)NULL),
+                            "sisiss", "t1", uid, "one", now, (const char *)NULL,
+                            (const char *)NULL),
                      DB_OK);
     DbStmt *s = db_prepare(db, "INSERT INTO api_tokens(token_hash, user_id, name, created_at,"
                                " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -275,7 +276,7 @@ static void t_constraint(void **state)
     /* NOT NULL */
     assert_int_equal(add_org(db, "659001", 0, NULL), DB_CONSTRAINT);
     /* CHECK */
-    assert_int_equal(db_run(db, INSERT_ORG, "snsissii", "659002", "/659002/", (int64_t)0, "planet",
+    assert_int_equal(db_run(db, INSERT_ORG, "sssissii", "659002", (const char *)NULL, "/659002/", (int64_t)0, "planet",
                             "x", (int64_t)1, (int64_t)1),
                      DB_CONSTRAINT);
     /* FOREIGN KEY */
@@ -285,7 +286,7 @@ static void t_constraint(void **state)
     assert_null(db_prepare(db, "SELECT no_such_column FROM orgs"));
     assert_true(strlen(db_errmsg(db)) > 0);
     assert_null(strchr(db_errmsg(db), '\n'));
-    assert_int_equal(db_run(db, "SELEKT 1", NULL), DB_ERROR);
+    assert_int_equal(db_run(db, "SELEKT 1", ""), DB_ERROR);
 }
 
 static void t_transactions(void **state)
