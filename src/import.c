@@ -353,7 +353,7 @@ void io_render_summary(Req *r, const IoResult *res, int dry_run)
 /* The largest upload the server takes, in KiB. */
 static size_t max_kib(Req *r)
 {
-    return (r->conf ? r->conf->max_body : (size_t)1 << 20) / 1024;
+    return (r->conf ? r->conf->max_upload : (size_t)32 << 20) / 1024;
 }
 
 static void upload_form(Req *r)

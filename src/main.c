@@ -170,6 +170,7 @@ static int cmd_serve(Opts *o)
         .idle_timeout = o->idle ? o->idle : 1800,
         .session_lifetime = o->lifetime ? o->lifetime : 43200,
         .max_body = 1 << 20,
+        .max_upload = 32 << 20,
     };
     return server_run(&conf, o->listen ? o->listen : "127.0.0.1:8080", o->threads ? o->threads : 4);
 }

@@ -253,7 +253,7 @@ Db *db_sqlite_open(const char *path, char *err, size_t errlen)
     d->base.ops = &ops;
     d->h = h;
     if (s_exec(&d->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                         "PRAGMA synchronous=NORMAL") != DB_OK) {
+                         "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536") != DB_OK) {
         snprintf(err, errlen, "cannot set up %s: %s", path, s_errmsg(&d->base));
         s_close(&d->base);
         return NULL;

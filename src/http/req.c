@@ -38,6 +38,13 @@ int req_is_api(const Req *r)
     return strncmp(r->path, "/api/", 5) == 0;
 }
 
+int req_is_upload(const Req *r)
+{
+    return (!strcmp(r->method, "POST") &&
+            (!strcmp(r->path, "/import") || !strcmp(r->path, "/api/v1/dataValueSets"))) ||
+           (!strcmp(r->method, "PUT") && !strcmp(r->path, "/api/v1/datavalues"));
+}
+
 /* Splits the url-encoded body into r->fname/r->fval once. */
 static void parse_form(Req *r)
 {

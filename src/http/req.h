@@ -24,7 +24,8 @@ typedef struct ServerConf {
     int tls;                 /* served behind TLS: cookies get Secure */
     int64_t idle_timeout;    /* seconds a session may sit unused */
     int64_t session_lifetime;/* seconds a session may live at all */
-    size_t max_body;         /* bytes */
+    size_t max_body;         /* bytes, for every request but uploads */
+    size_t max_upload;       /* bytes, for the bulk-import routes (req_is_upload) */
 } ServerConf;
 
 /* One role held by the person, at one organisation. */
@@ -98,6 +99,9 @@ const char *req_cookie(Req *r, const char *name);
 const char *req_form(Req *r, const char *name);
 /* Whether the path is under /api/. */
 int req_is_api(const Req *r);
+/* Whether the request is a bulk upload (POST /import, POST /api/v1/dataValueSets,
+ * PUT /api/v1/datavalues), which may carry up to conf->max_upload bytes. */
+int req_is_upload(const Req *r);
 
 /* Parses the body as a JSON object whose keys must all be in `allowed`
  * (a NULL-terminated list). On failure sends 400 bad_json / 422 unknown_field /

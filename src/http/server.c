@@ -127,7 +127,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->body.len + *upload_size > conf->max_body) {
+        size_t limit = req_is_upload(r) ? conf->max_upload : conf->max_body;
+        if (r->body.len + *upload_size > limit) {
             r->body_too_large = 1;
         } else {
             buf_append(&r->body, upload_data, *upload_size);

@@ -17,6 +17,7 @@ static const struct {
     {CAP_DATA_READ, "/dashboard", "Dashboard"},
     {CAP_ORG_READ, "/orgs", "Organisations"},
     {CAP_DATA_READ, "/targets", "Targets"},
+    {CAP_DATA_WRITE, "/import", "Import values"},
     {CAP_USER_READ, "/users", "People"},
     {CAP_AUDIT_READ, "/audit", "Audit trail"},
     {CAP_LOGIN, "/me", "My account"},
