@@ -433,7 +433,7 @@ static void test_audit_record(void **state)
     assert_string_equal(db_col_text(s, 0), "system");
     assert_string_equal(db_col_text(s, 1), "demo");
     assert_string_equal(db_col_text(s, 2), "seed-1");
-    assert_string_equal(db_col_text(s, 3), "");
+    assert_string_equal(db_col_text(s, 3), "/650000/"); /* the whole region */
     const char *after = db_col_text(s, 4);
     assert_non_null(after);
     assert_non_null(strstr(after, "\"schools\""));
