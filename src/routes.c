@@ -155,6 +155,14 @@ const Route routes[] = {
      "A dashboard's figures: targets with status, the units that lag most", "period", NULL,
      "400,401,403,404"},
 
+    /* ---- needs (need.c) ---- */
+
+    /* ---- resources and packs (resource.c) ---- */
+
+    /* ---- matching (match.c) ---- */
+
+    /* ---- one school, one plan (schoolplan.c) ---- */
+
     /* the API's own description (openapi.c) */
     {"GET", "/api/v1/openapi.json", openapi_get, CAP_PUBLIC, "This OpenAPI document", NULL, NULL,
      NULL},

@@ -15,6 +15,9 @@ static const char *const cap_names[CAP_COUNT] = {
     [CAP_DATA_READ] = "data.read",
     [CAP_DATA_WRITE] = "data.write",
     [CAP_PLAN_WRITE] = "plan.write",
+    [CAP_NEED_WRITE] = "need.write",
+    [CAP_RESOURCE_WRITE] = "resource.write",
+    [CAP_MATCH_RUN] = "match.run",
 };
 
 typedef struct RoleDef {
@@ -28,7 +31,8 @@ typedef struct RoleDef {
 #define BASE (CAPBIT(CAP_PUBLIC) | CAPBIT(CAP_LOGIN))
 #define OFFICIAL                                                                                  \
     (BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_ORG_WRITE) | CAPBIT(CAP_USER_READ) |                \
-     CAPBIT(CAP_USER_WRITE) | CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE))
+     CAPBIT(CAP_USER_WRITE) | CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE) |                   \
+     CAPBIT(CAP_NEED_WRITE) | CAPBIT(CAP_RESOURCE_WRITE) | CAPBIT(CAP_MATCH_RUN))
 #define DATA (CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE))
 
 static const RoleDef roles[ROLE_COUNT] = {
@@ -39,9 +43,10 @@ static const RoleDef roles[ROLE_COUNT] = {
     [ROLE_COUNTY_OFFICIAL] = {"county_official", "County official", 3, "county", OFFICIAL},
     [ROLE_SCHOOL_LEADER] = {"school_leader", "School leader", 2, "school",
                             BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
-                                CAPBIT(CAP_USER_WRITE) | DATA},
+                                CAPBIT(CAP_USER_WRITE) | DATA | CAPBIT(CAP_NEED_WRITE) |
+                                CAPBIT(CAP_RESOURCE_WRITE)},
     [ROLE_LIAISON_OFFICER] = {"liaison_officer", "Liaison officer", 1, "school",
-                              BASE | CAPBIT(CAP_ORG_READ) | DATA},
+                              BASE | CAPBIT(CAP_ORG_READ) | DATA | CAPBIT(CAP_NEED_WRITE)},
     [ROLE_TEAM_MEMBER] = {"team_member", "Assistance-team member", 1, "school",
                           BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ)},
     [ROLE_VOLUNTEER] = {"volunteer", "Volunteer", 1, "region,prefecture,county,school,partner",

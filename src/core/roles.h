@@ -21,6 +21,9 @@ typedef enum Cap {
     CAP_DATA_READ,  /* see indicator values, portraits and dashboards in reach */
     CAP_DATA_WRITE, /* enter and import values for organisations in reach */
     CAP_PLAN_WRITE, /* define indicators and targets */
+    CAP_NEED_WRITE, /* file and update needs for schools in reach */
+    CAP_RESOURCE_WRITE, /* offer resources and build packs for providers in reach */
+    CAP_MATCH_RUN,  /* run matching for a unit in reach, accept or reject its proposals */
     CAP_COUNT
 } Cap;
 
