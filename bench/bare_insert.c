@@ -11,7 +11,7 @@
  * the CSV, reads every line, binds, steps, commits and closes the database
  * (which checkpoints the WAL, as huiju's exit does).
  *
- * Usage: bench-bare-insert REF.db IN.csv OUT.db
+ * Usage: bare_insert REF.db IN.csv OUT.db
  * Prints one JSON object on stdout: rows, seconds (the timed part), rate, and
  * the split: insert_s (parse, bind, step), commit_s, close_s. Exit 1 on failure
  * (an unknown code, a malformed line, a database error). */
@@ -50,7 +50,8 @@ typedef struct Map {
 static uint64_t hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
 }
 
@@ -88,7 +89,8 @@ static long load_map(sqlite3 *ref, const char *sql, Map *m)
 
 static void free_map(Map *m)
 {
-    for (size_t i = 0; i < m->cap; i++) free(m->e[i].code);
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->e[i].code);
     free(m->e);
 }
 

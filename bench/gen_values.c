@@ -8,9 +8,10 @@
  * Values are whole numbers 0…999 from a hash of (school, indicator, month, seed),
  * so every sum is exact in a double and the roll-ups can be checked to the unit.
  *
- * Usage: bench-gen-values DB OUT.csv [NIND] [SEED]
+ * Usage: gen_values DB OUT.csv [NIND] [SEED]
  * Prints one JSON object on stdout: rows, schools, indicators, months, bytes,
- * seconds, and the expected region totals the bench checks the import against:
+ * seconds, existing_values (the rows datavalues held already), and the expected
+ * region totals the bench checks the import against:
  * {"check": [{"indicator", "period", "total"}, …]}. Exit 1 on any failure. */
 #define _POSIX_C_SOURCE 200809L
 #include <sqlite3.h>
@@ -48,7 +49,8 @@ static char *put_uint(char *p, unsigned v)
         t[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n) *p++ = t[--n];
+    while (n)
+        *p++ = t[--n];
     return p;
 }
 
@@ -87,6 +89,11 @@ int main(int argc, char **argv)
         strcpy(codes[ns++], c);
     }
     sqlite3_finalize(s);
+    long long existing = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM datavalues", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW) existing = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
     sqlite3_close(db);
     if (!codes || !ns) {
         fprintf(stderr, "gen_values: no schools in %s\n", argv[1]);
@@ -141,10 +148,11 @@ int main(int argc, char **argv)
     bytes += (size_t)(p - buf);
     if (fclose(out) != 0) goto werr;
     printf("{\"rows\":%zu,\"schools\":%zu,\"indicators\":%d,\"months\":%d,\"bytes\":%zu,"
-           "\"seconds\":%.3f,\"check\":[{\"indicator\":\"bench_m01\",\"period\":\"%s\","
+           "\"seconds\":%.3f,\"existing_values\":%lld,\"check\":[{\"indicator\":\"bench_m01\","
+           "\"period\":\"%s\","
            "\"total\":%llu},{\"indicator\":\"bench_m%02d\",\"period\":\"%d\",\"total\":%llu}]}\n",
-           ns * (size_t)nind * MONTHS, ns, nind, MONTHS, bytes, now_s() - t0, period[MONTHS - 1],
-           (unsigned long long)check_month, nind, YEAR0 + MONTHS / 12 - 1,
+           ns * (size_t)nind * MONTHS, ns, nind, MONTHS, bytes, now_s() - t0, existing,
+           period[MONTHS - 1], (unsigned long long)check_month, nind, YEAR0 + MONTHS / 12 - 1,
            (unsigned long long)check_year);
     free(buf);
     free(codes);

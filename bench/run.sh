@@ -351,4 +351,8 @@ if .ok then "bench: OK — figures in build/bench.json"
 else "bench: FAILED:", (.failures[] | "  - " + .) end
 ' build/bench.json
 
+bench/values.sh || fail "values at scale (bench/values.sh) failed" # issue 3: 12 M values, dashboards, nginx
+# matching, issue 4 (bench/match.sh)
+bench/match.sh || fail "matching benchmark (bench/match.sh) failed"
+
 [ ${#FAILURES[@]} -eq 0 ] || exit 1

@@ -15,7 +15,10 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "indicator.h"
+#include "match.h"
+#include "need.h"
 #include "openapi.h"
+#include "resource.h"
 #include "target.h"
 #include "user.h"
 
@@ -38,6 +41,12 @@ static const char usage[] =
     "  import datavalues FILE [--dry-run]\n"
     "                          import values from CSV (org,indicator,period,value; empty value\n"
     "                          deletes): all rows or none; --dry-run checks and writes nothing\n"
+    "  needs derive --org CODE [--year Y]\n"
+    "                          propose needs from the portraits of the recipient schools under\n"
+    "                          CODE where a need rule's threshold is crossed (default: this year)\n"
+    "  match --scope CODE --year Y [--accept-all]\n"
+    "                          match resources to the open needs under CODE (exact min-cost\n"
+    "                          flow), print the proposals with their scores; accept them all\n"
     "  demo-logins             print the demo logins\n"
     "  check                   verify database integrity and the audit chain\n"
     "  backup FILE             write a copy of the database to FILE\n"
@@ -150,6 +159,10 @@ static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errle
     }
     /* the schools' values (demo_values.c): after the catalogue and the plan */
     if (demo_values_load(db, seed, err, errlen)) return 1;
+    /* the needs (need.h): standard rules, needs derived for this year, a few filed ones */
+    if (need_demo_load(db, target_today_month() / 12, err, errlen)) return 1;
+    /* the resource library (resource.h): ~300 offers by helping schools and partners */
+    if (resource_demo_load(db, seed, err, errlen)) return 1;
     return 0;
 }
 
@@ -342,6 +355,52 @@ int main(int argc, char **argv)
         Db *db = open_db(o.db, 1);
         if (!db) return 1;
         int rc = import_cli(db, o.pos[0], dry_run);
+        db_close(db);
+        return rc;
+    }
+    if (!strcmp(verb, "needs")) {
+        if (argc < 3 || strcmp(argv[2], "derive") != 0)
+            return fail("needs wants: needs derive --org CODE [--year Y]", NULL);
+        /* --year is taken out before parse(), which does not know it */
+        const char *year = NULL;
+        int n = 0;
+        char **args = calloc((size_t)argc + 1, sizeof *args);
+        if (!args) return 1;
+        for (int i = 0; i < argc; i++) {
+            if (i >= 3 && !strcmp(argv[i], "--year") && i + 1 < argc) year = argv[++i];
+            else args[n++] = argv[i];
+        }
+        int bad = parse(n, args, 3, " org ", &o);
+        free(args);
+        if (bad) return 2;
+        if (o.npos) return fail("needs derive takes no arguments", o.pos[0]);
+        if (!o.org) return fail("needs derive needs --org CODE", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        int rc = need_cli_derive(db, o.org, year);
+        db_close(db);
+        return rc;
+    }
+    if (!strcmp(verb, "match")) {
+        /* --scope, --year and --accept-all are taken out before parse() */
+        const char *scope = NULL, *year = NULL;
+        int accept_all = 0, n = 0;
+        char **args = calloc((size_t)argc + 1, sizeof *args);
+        if (!args) return 1;
+        for (int i = 0; i < argc; i++) {
+            if (i >= 2 && !strcmp(argv[i], "--scope") && i + 1 < argc) scope = argv[++i];
+            else if (i >= 2 && !strcmp(argv[i], "--year") && i + 1 < argc) year = argv[++i];
+            else if (i >= 2 && !strcmp(argv[i], "--accept-all")) accept_all = 1;
+            else args[n++] = argv[i];
+        }
+        int bad = parse(n, args, 2, " ", &o);
+        free(args);
+        if (bad) return 2;
+        if (o.npos) return fail("match takes no arguments", o.pos[0]);
+        if (!scope || !year) return fail("match needs --scope CODE --year Y", NULL);
+        Db *db = open_db(o.db, 1);
+        if (!db) return 1;
+        int rc = match_cli(db, scope, year, accept_all);
         db_close(db);
         return rc;
     }

@@ -10,8 +10,13 @@
 #include "indicator.h"
 #include "http/router.h"
 #include "login.h"
+#include "match.h"
+#include "need.h"
 #include "openapi.h"
 #include "org.h"
+#include "pack.h"
+#include "resource.h"
+#include "schoolplan.h"
 #include "target.h"
 #include "user.h"
 #include "values.h"
@@ -156,12 +161,134 @@ const Route routes[] = {
      "400,401,403,404"},
 
     /* ---- needs (need.c) ---- */
+    {"GET", "/needs", need_page_index, CAP_DATA_READ,
+     "Needs list page: filters by category, status, place in the tree and year",
+     "school,org,category,status,year,limit,cursor", NULL, "400,401,403,404"},
+    {"GET", "/needs/new", need_page_new, CAP_NEED_WRITE, "Form to file a need for a recipient school",
+     "school", NULL, E_READ},
+    {"GET", "/needs/summary", need_page_summary, CAP_DATA_READ,
+     "Needs of a unit summed by category and status, and by the units below it (tables and "
+     "charts)",
+     "org,year", NULL, "400,401,403,404"},
+    {"POST", "/needs", need_page_create, CAP_NEED_WRITE, "File a need (form)", NULL, "NeedForm",
+     "400,401,403,404,413,422,503"},
+    {"GET", "/needs/{id}", need_page_show, CAP_DATA_READ,
+     "A need, with the status changes allowed from where it stands", NULL, NULL, E_READ},
+    {"POST", "/needs/{id}/status", need_page_status, CAP_NEED_WRITE,
+     "Change a need's status (form): legal transitions only", NULL, "NeedStatusForm",
+     "400,401,403,404,409,413,422,503"},
+    {"GET", "/api/v1/needs", need_api_list, CAP_DATA_READ, "List needs in reach, newest first",
+     "school,org,category,status,year,limit,cursor", NULL, "400,401,403,404"},
+    {"POST", "/api/v1/needs", need_api_create, CAP_NEED_WRITE,
+     "File a need for a recipient school in reach (status open)", NULL, "NeedCreate",
+     "400,401,403,404,413,422,503"},
+    {"POST", "/api/v1/needs/derive", need_api_derive, CAP_NEED_WRITE,
+     "Propose needs from the portraits: every active need rule for every recipient school under "
+     "org, for a year; answers the counts (idempotent)",
+     "org,year", NULL, "400,401,403,404,503"},
+    {"GET", "/api/v1/needs/{id}", need_api_get, CAP_DATA_READ, "One need", NULL, NULL, E_READ},
+    {"PATCH", "/api/v1/needs/{id}", need_api_patch, CAP_NEED_WRITE,
+     "Change a need's fields and/or status (legal transitions only: 409 names the allowed ones)",
+     NULL, "NeedPatch", "400,401,403,404,409,413,422,503"},
 
     /* ---- resources and packs (resource.c) ---- */
+    {"GET", "/resources", resource_page_index, CAP_DATA_READ,
+     "Resource library page: filters and a table", "kind,category,subject,provider,reach,"
+     "available_on,active,limit,cursor", NULL, "400,401,403"},
+    {"GET", "/resources/new", resource_page_new, CAP_RESOURCE_WRITE,
+     "Form to offer a resource (every kind's fields grouped)", NULL, NULL, "401,403"},
+    {"POST", "/resources", resource_page_create, CAP_RESOURCE_WRITE,
+     "Offer a resource (form)", NULL, "ResourceForm", E_WRITE},
+    {"GET", "/resources/{id}", resource_page_show, CAP_DATA_READ,
+     "Resource page, with its edit form for the provider's people", NULL, NULL, E_READ},
+    {"POST", "/resources/{id}", resource_page_update, CAP_RESOURCE_WRITE,
+     "Change a resource (form)", NULL, "ResourceEditForm", E_WRITE},
+    {"GET", "/api/v1/resources", resource_api_list, CAP_DATA_READ,
+     "The shared resource library, filtered; reach=CODE: resources that can reach CODE; "
+     "available_on=YYYY-MM-DD",
+     "kind,category,subject,provider,reach,available_on,active,limit,cursor", NULL,
+     "400,401,403"},
+    {"POST", "/api/v1/resources", resource_api_create, CAP_RESOURCE_WRITE,
+     "Offer a resource for a helping school or partner in reach (kind attributes checked)",
+     NULL, "ResourceCreate", E_WRITE},
+    {"GET", "/api/v1/resources/{id}", resource_api_get, CAP_DATA_READ, "One resource", NULL,
+     NULL, E_READ},
+    {"PATCH", "/api/v1/resources/{id}", resource_api_patch, CAP_RESOURCE_WRITE,
+     "Change a resource; capacity never below what is consumed", NULL, "ResourcePatch",
+     E_WRITE},
+    {"GET", "/packs", pack_page_index, CAP_DATA_READ, "Resource packs page", "school,status,year,"
+     "limit,cursor", NULL, "400,401,403"},
+    {"GET", "/packs/{id}", pack_page_show, CAP_DATA_READ,
+     "Resource pack page with deliver and receive buttons", NULL, NULL, E_READ},
+    {"POST", "/packs/{id}/deliver", pack_page_deliver, CAP_RESOURCE_WRITE,
+     "Record a pack's delivery (form)", NULL, "CsrfForm", "401,403,404,409"},
+    {"POST", "/packs/{id}/receive", pack_page_receive, CAP_NEED_WRITE,
+     "Confirm a pack's receipt (form)", NULL, "CsrfForm", "401,403,404,409"},
+    {"GET", "/api/v1/packs", pack_api_list, CAP_DATA_READ,
+     "Resource packs visible through their school or a provider of their items",
+     "school,status,year,limit,cursor", NULL, "400,401,403"},
+    {"POST", "/api/v1/packs", pack_api_create, CAP_RESOURCE_WRITE,
+     "Build a resource pack for a recipient school and year, consuming its items' capacity "
+     "(409 when not enough is left)",
+     NULL, "PackCreate", E_WRITE},
+    {"GET", "/api/v1/packs/{id}", pack_api_get, CAP_DATA_READ, "One resource pack", NULL, NULL,
+     E_READ},
+    {"POST", "/api/v1/packs/{id}/deliver", pack_api_deliver, CAP_RESOURCE_WRITE,
+     "Record delivery by a provider of its items (draft → delivered)", NULL, NULL,
+     "401,403,404,409"},
+    {"POST", "/api/v1/packs/{id}/receive", pack_api_receive, CAP_NEED_WRITE,
+     "Confirm receipt by the school (delivered → received)", NULL, NULL, "401,403,404,409"},
 
     /* ---- matching (match.c) ---- */
+    {"GET", "/match", match_page, CAP_DATA_READ,
+     "Matching page: run matching for a unit and year, its runs, a run's proposals with reasons",
+     "scope,year,run,done", NULL, "400,401,403,404,503"},
+    {"POST", "/match", match_page_run, CAP_MATCH_RUN, "Run matching for a unit and year (form)",
+     NULL, "MatchRunForm", "401,403,404,413,422,503"},
+    {"POST", "/match/{id}/decide", match_page_decide, CAP_MATCH_RUN,
+     "Accept, reject or override a proposal (form)", NULL, "MatchDecideForm",
+     "401,403,404,409,413,422,503"},
+    {"GET", "/api/v1/match-runs", match_api_list, CAP_DATA_READ,
+     "Match runs of a unit (and the units below it), newest first", "scope,year", NULL,
+     "400,401,403,404"},
+    {"POST", "/api/v1/match-runs", match_api_create, CAP_MATCH_RUN,
+     "Run matching for a unit and year: stores the run, its inputs and its proposals", NULL,
+     "MatchRunCreate", "400,401,403,404,413,422"},
+    {"GET", "/api/v1/match-runs/{id}", match_api_get, CAP_DATA_READ,
+     "A match run with its proposals, their scores and reasons", NULL, NULL, E_READ},
+    {"GET", "/api/v1/match-runs/{id}/compare/{other}", match_api_compare, CAP_DATA_READ,
+     "Pairs added, removed and changed from one run to another", NULL, NULL, E_READ},
+    {"POST", "/api/v1/match-runs/{id}/proposals/{pid}/accept", match_api_accept, CAP_MATCH_RUN,
+     "Accept a proposal: consumes capacity, raises the need's met quantity, records the supply",
+     NULL, NULL, "400,401,403,404,409,413,422"},
+    {"POST", "/api/v1/match-runs/{id}/proposals/{pid}/reject", match_api_reject, CAP_MATCH_RUN,
+     "Reject a proposal", NULL, NULL, "400,401,403,404,409,413,422"},
+    {"POST", "/api/v1/match-runs/{id}/proposals/{pid}/override", match_api_override,
+     CAP_MATCH_RUN, "Accept a proposal with another resource or quantity", NULL, "MatchOverride",
+     "400,401,403,404,409,413,422"},
 
     /* ---- one school, one plan (schoolplan.c) ---- */
+    {"GET", "/plans", plan_page_list, CAP_DATA_READ,
+     "One school, one plan: the recipient schools of a unit in reach with their needs, met and "
+     "open gaps for a year",
+     "org,year,cursor", NULL, "400,401,403,404"},
+    {"GET", "/plans/{school}/{year}.xlsx", plan_xlsx, CAP_DATA_READ,
+     "A school's plan for a year as an Excel workbook (one sheet per section)", NULL, NULL,
+     "400,401,403,404"},
+    {"GET", "/plans/{school}/{year}/print", plan_print, CAP_DATA_READ,
+     "A school's plan for a year, printable (A4) with a signature block", NULL, NULL,
+     "400,401,403,404"},
+    {"GET", "/plans/{school}/{year}", plan_page, CAP_DATA_READ,
+     "One school, one plan (一校一策): needs, matched resources, packs, projects, open gaps",
+     NULL, NULL, "400,401,403,404"},
+    {"GET", "/api/v1/plans", plan_api_list, CAP_DATA_READ,
+     "Recipient schools of a unit in reach (default: the caller's top unit) with their plan's "
+     "counts for a year",
+     "org,year,cursor", NULL, "400,401,403,404"},
+    {"GET", "/api/v1/plans/{school}/{year}", plan_api_get, CAP_DATA_READ,
+     "A recipient school's plan for a year: confirmed needs with their supply and packs, "
+     "projects, open gaps with totals by category, key portrait figures",
+     NULL, NULL, "400,401,403,404"},
 
     /* the API's own description (openapi.c) */
     {"GET", "/api/v1/openapi.json", openapi_get, CAP_PUBLIC, "This OpenAPI document", NULL, NULL,

@@ -188,6 +188,9 @@ const Migration db_migrations[] = {
      " updated_at BIGINT NOT NULL);\n"
      "CREATE INDEX needs_school ON needs(school_id, year);\n"
      "CREATE INDEX needs_status ON needs(status);\n"
+     /* one derived need per rule, school and year, even under concurrent derives
+      * (filed needs have no rule_code: NULLs never collide) */
+     "CREATE UNIQUE INDEX needs_rule ON needs(school_id, year, rule_code);\n"
      /* thresholds that turn a portrait gap into a proposed need */
      "CREATE TABLE need_rules ("
      " id @ID@,"
@@ -200,6 +203,12 @@ const Migration db_migrations[] = {
      " priority INTEGER NOT NULL DEFAULT 3,"
      " unit TEXT NOT NULL DEFAULT '',"
      " description TEXT NOT NULL DEFAULT '',"
+     /* how much a proposed need asks for: a fixed amount, the ratio's numerator
+      * (e.g. the vacant posts) or the shortfall that would bring the figure back
+      * to the threshold (need.c) */
+     " quantity_from TEXT NOT NULL DEFAULT 'fixed' CHECK (quantity_from IN ('fixed',"
+     "   'numerator','shortfall')),"
+     " quantity DOUBLE PRECISION NOT NULL DEFAULT 1 CHECK (quantity > 0),"
      " active INTEGER NOT NULL DEFAULT 1,"
      " created_at BIGINT NOT NULL);\n"
      "CREATE TABLE resources ("
@@ -267,7 +276,8 @@ const Migration db_migrations[] = {
      " reasons TEXT NOT NULL DEFAULT '{}'," /* the score's parts */
      " status TEXT NOT NULL CHECK (status IN ('proposed','accepted','rejected','overridden')),"
      " decided_by TEXT, decided_at BIGINT,"
-     " override_resource_id BIGINT REFERENCES resources(id));\n"
+     " override_resource_id BIGINT REFERENCES resources(id),"
+     " override_quantity DOUBLE PRECISION);\n" /* what an override gave instead */
      "CREATE INDEX match_proposals_run ON match_proposals(run_id);\n"
      /* accepted supply, for continuity: who already supplies which school */
      "CREATE TABLE supplies ("

@@ -1,0 +1,31 @@
+/* pack.h — capability 6: resource packs (资源包). A named bundle of resources
+ * configured for one recipient school and year, each item taking its quantity
+ * from the resource's capacity (resource_consume) in the transaction that
+ * creates the pack; then its delivery (by a provider of its items) and its
+ * receipt (by the school) are recorded, in that order: draft → delivered →
+ * received.
+ *
+ * Who sees a pack: data.read reaching its school, or data.read reaching the
+ * provider of one of its items. Who creates one: resource.write held at a
+ * region, prefecture or county reaching the school (an official), or
+ * resource.write reaching the provider of every item (a helping school's
+ * leader bundling its own offers). */
+#ifndef HUIJU_PACK_H
+#define HUIJU_PACK_H
+
+#include "http/req.h"
+
+/* API: GET/POST /api/v1/packs, GET /api/v1/packs/{id},
+ * POST /api/v1/packs/{id}/deliver, POST /api/v1/packs/{id}/receive. */
+void pack_api_list(Req *r);
+void pack_api_create(Req *r);
+void pack_api_get(Req *r);
+void pack_api_deliver(Req *r);
+void pack_api_receive(Req *r);
+/* Pages: /packs, /packs/{id}, and the deliver/receive buttons (CSRF forms). */
+void pack_page_index(Req *r);
+void pack_page_show(Req *r);
+void pack_page_deliver(Req *r);
+void pack_page_receive(Req *r);
+
+#endif
