@@ -437,6 +437,13 @@ static void create_pack(Req *r, json_t *j, Out *o)
     out_fail(o, 503, "busy", busy(r));
 }
 
+void pack_create(Req *r, json_t *j, PackResult *res)
+{
+    Out o;
+    create_pack(r, j, &o);
+    res->status = o.status, res->code = o.code, res->message = o.message, res->id = o.id;
+}
+
 static void send_out_error(Req *r, const Out *o)
 {
     if (o->status == 404) req_not_found(r);
@@ -669,6 +676,12 @@ void pack_page_index(Req *r)
         hf(r, "<option value=\"%s\"%s>%s</option>", *st,
            f.status && !strcmp(f.status, *st) ? " selected" : "", T(r, status_label(*st)));
     hf(r, "</select></label><button>%s</button></form>", T(r, "Filter"));
+    if (r->auth.caps & CAPBIT(CAP_RESOURCE_WRITE))
+        hf(r,
+           "<form method=get action=\"/packs/new\" class=filters><label>%s<input name=school"
+           " maxlength=32 required value=\"%s\" placeholder=\"6531210001\"></label>"
+           "<button>%s</button></form>",
+           T(r, "School code"), f.school ? f.school : "", T(r, "Build a resource pack"));
     DbStmt *s = list_query(r, &f, f.limit + 1);
     hf(r,
        "<div class=scroll><table class=stack><thead><tr><th>%s</th><th>%s</th><th>%s</th>"

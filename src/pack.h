@@ -13,6 +13,8 @@
 #ifndef HUIJU_PACK_H
 #define HUIJU_PACK_H
 
+#include <jansson.h>
+
 #include "http/req.h"
 
 /* API: GET/POST /api/v1/packs, GET /api/v1/packs/{id},
@@ -27,5 +29,24 @@ void pack_page_index(Req *r);
 void pack_page_show(Req *r);
 void pack_page_deliver(Req *r);
 void pack_page_receive(Req *r);
+
+/* The outcome of pack_create(): status 0 and the new id when created; otherwise
+ * the HTTP status (404 school out of reach, 403, 409 capacity, 422 invalid with
+ * the field first in the message, 503), an error code and a translated message,
+ * all in the request's arena. Nothing is written unless status is 0. */
+typedef struct PackResult {
+    int status;
+    const char *code, *message;
+    int64_t id;
+} PackResult;
+/* Validates the API body j ({school, year, name, note, items[]}) and creates the
+ * pack in one transaction (the same code as POST /api/v1/packs). j stays the
+ * caller's. */
+void pack_create(Req *r, json_t *j, PackResult *o);
+/* Pages in pack_page.c: GET /packs/new?school=&year= (the form listing the
+ * school's open and matched needs with the resources that can serve each) and
+ * POST /packs (creates through pack_create, then redirects to /packs/{id}). */
+void pack_page_new(Req *r);
+void pack_page_create(Req *r);
 
 #endif

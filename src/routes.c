@@ -218,6 +218,13 @@ const Route routes[] = {
      E_WRITE},
     {"GET", "/packs", pack_page_index, CAP_DATA_READ, "Resource packs page", "school,status,year,"
      "limit,cursor", NULL, "400,401,403"},
+    {"GET", "/packs/new", pack_page_new, CAP_RESOURCE_WRITE,
+     "Form to build a resource pack: the school's open and matched needs of the year, each "
+     "with the resources that can serve it and a quantity field (pack_page.c)",
+     "school,year", NULL, "400,401,403,404"},
+    {"POST", "/packs", pack_page_create, CAP_RESOURCE_WRITE,
+     "Build a resource pack (form; the same checks as POST /api/v1/packs), then go to it",
+     NULL, "PackForm", E_WRITE},
     {"GET", "/packs/{id}", pack_page_show, CAP_DATA_READ,
      "Resource pack page with deliver and receive buttons", NULL, NULL, E_READ},
     {"POST", "/packs/{id}/deliver", pack_page_deliver, CAP_RESOURCE_WRITE,
