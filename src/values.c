@@ -117,7 +117,7 @@ typedef struct AncCache {
     int used;
 } AncCache;
 
-enum { LOG_MAX = 500, PENDING_MAX = 200 };
+enum { LOG_MAX = 500, PENDING_MAX = 200, TOUCH_MAX = 2000 };
 
 struct ValueWriter {
     Db *db;
@@ -140,6 +140,12 @@ struct ValueWriter {
         int inserted;
     } pending[PENDING_MAX];
     int npending;
+    /* what the batch wrote, for checking ratio parts by key (small batches only) */
+    struct Touched {
+        int64_t org_id, ind_id;
+        char period[12];
+    } touched[TOUCH_MAX];
+    int ntouched, touch_overflow;
 };
 
 ValueWriter *vw_new(Db *db, const char *actor)
@@ -301,6 +307,14 @@ int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_pat
         }
     }
     int64_t now = now_s();
+    if (w->ntouched < TOUCH_MAX) {
+        struct Touched *t = &w->touched[w->ntouched++];
+        t->org_id = org_id;
+        t->ind_id = ind->id;
+        snprintf(t->period, sizeof t->period, "%s", canon);
+    } else {
+        w->touch_overflow = 1;
+    }
     if (value) {
         /* a value is first queued as a new one; flush() inserts a batch in one
          * statement and sends the keys that already existed down the path below */
@@ -516,6 +530,35 @@ int vw_check_ratios(ValueWriter *w, const char *lang, char *err, size_t errlen)
         np++;
     }
     db_done(s);
+    if (!w->touch_overflow) {
+        /* a small batch: look at exactly the keys it wrote, by primary key */
+        for (int i = 0; i < np; i++) {
+            for (int k = 0; k < w->ntouched; k++) {
+                const struct Touched *t = &w->touched[k];
+                if (t->ind_id != pairs[i].n && t->ind_id != pairs[i].d) continue;
+                DbStmt *q = db_q(w->db,
+                                 "SELECT o.code, a.value, b.value FROM datavalues a"
+                                 " JOIN datavalues b ON b.org_id = a.org_id AND b.period = a.period"
+                                 "  AND b.indicator_id = ?"
+                                 " JOIN orgs o ON o.id = a.org_id"
+                                 " WHERE a.org_id = ? AND a.indicator_id = ? AND a.period = ?"
+                                 " AND a.value > b.value",
+                                 "iiis", pairs[i].d, t->org_id, pairs[i].n, t->period);
+                if (!q) return -1;
+                int bad = 0;
+                if (db_step(q) == DB_ROW) {
+                    snprintf(err, errlen, "%s %s %s: %s (%g) %s %s (%g)", db_col_text(q, 0),
+                             t->period, i18n_get(lang, "parts disagree"), pairs[i].ncode,
+                             db_col_double(q, 1), i18n_get(lang, "exceeds"), pairs[i].dcode,
+                             db_col_double(q, 2));
+                    bad = 1;
+                }
+                db_done(q);
+                if (bad) return 1;
+            }
+        }
+        return 0;
+    }
     for (int i = 0; i < np; i++) {
         /* only the values this batch wrote (by this actor since it began) are checked */
         DbStmt *q = db_q(w->db,
