@@ -9,8 +9,9 @@
 #      = 12,000,000 values written as CSV by bench/gen_values.c and imported with
 #      `huiju import datavalues` (the real path: ValueWriter, exact roll-ups, audit);
 #      the same rows put into a bare SQLite table by bench/bare_insert.c (one prepared
-#      statement, one transaction) in the same run: both rates and their ratio
-#      (aim ≥ 70 %); the region's roll-ups checked against the generator's totals;
+#      statement, one transaction) just before and just after the import: both rates
+#      (wall clock) and their ratio (aim ≥ 70 %), and the ratio of CPU times; the
+#      region's roll-ups checked against the generator's totals;
 #   2. response times of the region dashboard (HTML and API) and a school portrait:
 #      median and p90 of 50 sequential requests on one keep-alive connection after 5
 #      warm-up requests, and the first request after a server restart (3 restarts;
@@ -23,14 +24,14 @@
 #   4. a write visible on the very next request: PUT /api/v1/datavalues of one value,
 #      then GET /api/v1/values for the region (and the prefecture, county, quarter and
 #      year), and the region dashboard's figure for a plan indicator after a PUT of
-#      one of its parts.
+#      one of its parts — with the time of the PUT and the slowest SQL around it.
 #
 # Everything lives in a temp directory under build/ (the database grows to ~0.5 GB,
 # the CSV is ~0.4 GB, the bare table ~0.4 GB while it exists), deleted at the end
 # unless BENCH_KEEP=1 (then the database and the CSV stay and their path is printed).
 # The run fails (exit 1, after the table) on a refused request, a wrong figure, an
 # invisible write, or anything unexpected on a server's stderr; an aim missed is
-# reported, not a failure. Needs ~3–4 minutes on 2 CPUs.
+# reported, not a failure. Needs ~4–5 minutes on 2 CPUs.
 #
 # Environment: BENCH_DURATION (wrk seconds, default 10), BENCH_KEEP=1,
 # BENCH_SCHOOLS (default 5000), BENCH_INDICATORS (default 40),
@@ -81,14 +82,11 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 say "bench-values: building"
 make -s all
+# what is measured: the commit built (and whether src/ differed from it), and when
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- src 2>/dev/null || COMMIT="$COMMIT+changes"
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 TMP=$(mktemp -d build/bench-values.XXXXXX)
-# Benchmark a private copy: a `make` elsewhere may relink build/huiju mid-run.
-BIN=$TMP/huiju
-cp build/huiju "$BIN"
-CFLAGS_B=(-std=c17 -Wall -Wextra -Werror -O2)
-cc "${CFLAGS_B[@]}" -o "$TMP/gen_values" bench/gen_values.c -lsqlite3
-cc "${CFLAGS_B[@]}" -o "$TMP/bare_insert" bench/bare_insert.c -lsqlite3
-cc "${CFLAGS_B[@]}" -shared -fPIC -o "$TMP/sqlcount.so" bench/sqlcount.c -ldl -lpthread
 DB=$TMP/big.db
 CSV=$TMP/values.csv
 NGX= # nginx's own directory (readable by its workers)
@@ -118,15 +116,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Benchmark a private copy: a `make` elsewhere may relink build/huiju mid-run.
+BIN=$TMP/huiju
+cp build/huiju "$BIN"
+CFLAGS_B=(-std=c17 -Wall -Wextra -Werror -O2)
+cc "${CFLAGS_B[@]}" -o "$TMP/gen_values" bench/gen_values.c -lsqlite3
+cc "${CFLAGS_B[@]}" -o "$TMP/bare_insert" bench/bare_insert.c -lsqlite3
+cc "${CFLAGS_B[@]}" -shared -fPIC -o "$TMP/sqlcount.so" bench/sqlcount.c -ldl -lpthread
+
 # Failures go to a file: fail() is also called inside $(…).
 fail() {
     printf '%s\n' "${*//$'\n'/ | }" >>"$TMP/failures"
     say "bench-values: FAILURE: $*"
 }
-
-now() { date +%s.%N; }
-# since T0: seconds elapsed, 3 decimals
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
@@ -155,10 +157,15 @@ LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 PORT=$(free_port $((18600 + RANDOM % 200)))
 BASE="http://127.0.0.1:$PORT"
 
-# start_server LOG [ENV=VALUE…]: serve $DB on $PORT; sets SERVER_PID.
+# start_server LOG [ENV=VALUE…]: serve $DB on $PORT; sets SERVER_PID. huiju binds with
+# SO_REUSEPORT, so a port someone took meanwhile would share our requests: move on.
 start_server() {
     local log=$1
     shift
+    if ! port_free "$PORT"; then
+        PORT=$(free_port $((PORT + 1)))
+        BASE="http://127.0.0.1:$PORT"
+    fi
     env "$@" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --threads 4 --trust-proxy \
         >"$TMP/$log.out" 2>"$TMP/$log.err" &
     SERVER_PID=$!
@@ -222,11 +229,22 @@ value() {
 # ==============================================================================
 # 1. the dataset and the import
 # ==============================================================================
+# timed NAME CMD…: runs CMD, its stdout to $TMP/NAME.out and stderr to $TMP/NAME.err;
+# "real user sys" seconds to $TMP/NAME.time. Returns CMD's status.
+timed() {
+    local name=$1 TIMEFORMAT='%3R %3U %3S'
+    shift
+    { time "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"; } 2>"$TMP/$name.time"
+}
+# seconds NAME [real|cpu]: wall clock, or user + sys, of a timed run.
+seconds() {
+    awk -v w="${2:-real}" '{ print (w == "real" ? $1 : $2 + $3) }' "$TMP/$1.time"
+}
+
 say "bench-values: huiju demo --schools $SCHOOLS --seed 1"
-t=$(now)
-"$BIN" demo --db "$DB" --schools "$SCHOOLS" --seed 1 >"$TMP/demo.out" 2>&1 ||
-    die "huiju demo failed: $(tail -3 "$TMP/demo.out")"
-DEMO_S=$(since "$t")
+timed demo "$BIN" demo --db "$DB" --schools "$SCHOOLS" --seed 1 ||
+    die "huiju demo failed: $(tail -3 "$TMP/demo.err")"
+DEMO_S=$(seconds demo)
 
 say "bench-values: creating $NIND monthly indicators through POST /api/v1/indicators"
 start_server setup
@@ -244,27 +262,38 @@ stop_server setup
 say "bench-values: writing the CSV ($SCHOOLS schools × $NIND indicators × 60 months)"
 "$TMP/gen_values" "$DB" "$CSV" "$NIND" 1 >"$TMP/gen.json" || die "gen_values failed"
 ROWS=$(jq .rows "$TMP/gen.json")
-# Same conditions for both writers: no dirty pages left by the one before.
-sync
 
-say "bench-values: bare SQLite insert of the same $ROWS rows"
-t=$(now)
-"$TMP/bare_insert" "$DB" "$CSV" "$TMP/bare.db" >"$TMP/bare.json" || die "bare_insert failed"
-BARE_S=$(since "$t")
-BARE_BYTES=$(stat -c %s "$TMP/bare.db")
-rm -f "$TMP/bare.db" "$TMP/bare.db-wal" "$TMP/bare.db-shm"
-sync
+# bare N: the reference run N into a fresh file, deleted afterwards. Every writer starts
+# with no dirty pages left by the one before (sync) and ends at its exit.
+bare() {
+    sync
+    say "bench-values: bare SQLite insert of the same $ROWS rows (run $1 of 2)"
+    timed "bare$1" "$TMP/bare_insert" "$DB" "$CSV" "$TMP/bare.db" ||
+        die "bare_insert failed: $(cat "$TMP/bare$1.err")"
+    BARE_BYTES=$(stat -c %s "$TMP/bare.db")
+    rm -f "$TMP/bare.db" "$TMP/bare.db-wal" "$TMP/bare.db-shm"
+}
+# The bare rate is measured before and after the import and averaged, so that a
+# change in the machine's other load during the run weighs on both sides alike.
+bare 1
 
 [ "$PROFILE" = 1 ] && cp "$DB" "$TMP/profile.db"
 DB_BYTES_BEFORE=$(stat -c %s "$DB")
+sync
 say "bench-values: huiju import datavalues ($ROWS rows)"
-t=$(now)
-LANG=C.UTF-8 "$BIN" import datavalues "$CSV" --db "$DB" >"$TMP/import.out" 2>"$TMP/import.err" ||
+timed import env LANG=C.UTF-8 "$BIN" import datavalues "$CSV" --db "$DB" ||
     die "huiju import failed: $(tail -5 "$TMP/import.err")"
-IMPORT_S=$(since "$t")
+IMPORT_S=$(seconds import)
+IMPORT_CPU=$(seconds import cpu)
 ADDED=$(sed -n 's/.* rows, \([0-9]*\) added,.*/\1/p' "$TMP/import.out")
 [ "$ADDED" = "$ROWS" ] || fail "import added ${ADDED:-?} of $ROWS rows: $(cat "$TMP/import.out")"
 DB_BYTES=$(stat -c %s "$DB")
+
+bare 2
+BARE_RUNS=$(jq -s -c . "$TMP/bare1.out" "$TMP/bare2.out")
+BARE_S=$(awk -v a="$(seconds bare1)" -v b="$(seconds bare2)" 'BEGIN { print (a + b) / 2 }')
+BARE_CPU=$(awk -v a="$(seconds bare1 cpu)" -v b="$(seconds bare2 cpu)" 'BEGIN { print (a + b) / 2 }')
+BARE_WALL=$(printf '[%s,%s]' "$(seconds bare1)" "$(seconds bare2)")
 CSV_BYTES=$(stat -c %s "$CSV")
 [ "$KEEP" = 1 ] || rm -f "$CSV"
 
@@ -355,12 +384,12 @@ sqlcount() {
         done
         stop_server "sql-$key-$n"
     done
-    [ -s "$TMP/sql-$key-5.json" ] && [ -s "$TMP/sql-$key-25.json" ] || {
+    if ! [ -s "$TMP/sql-$key-5.json" ] || ! [ -s "$TMP/sql-$key-25.json" ]; then
         fail "no SQL counts for $path"
         echo '{"execs_per_request":null,"steps_per_request":null,"sqlite_ms_per_request":null,"top":[]}' \
             >"$TMP/sql-$key.json"
         return
-    }
+    fi
     jq -n --slurpfile a "$TMP/sql-$key-5.json" --slurpfile b "$TMP/sql-$key-25.json" '
         ($a[0].stmts | map({key: .sql, value: .}) | from_entries) as $A
         | {execs_per_request: (($b[0].execs - $a[0].execs) / 20),
@@ -384,7 +413,7 @@ done
 # ==============================================================================
 # wrk_run KEY URL AUTH BODY_BYTES: wrk with the checks of bench/run.sh.
 wrk_run() {
-    local key=$1 url=$2 auth=$3 body=$4 out j head
+    local key=$1 url=$2 auth=$3 bbytes=$4 out j head
     auth_hdr "$auth"
     head=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{size_header}' "${HDR[@]}" "$url" ||
         echo "none 0")
@@ -401,7 +430,7 @@ wrk_run() {
         fail "no figures from wrk for $url"
         j='{"requests":0,"duration_us":1,"bytes":0,"latency_us":{},"errors":{}}'
     }
-    jq --arg url "/${url#http://*/}" --argjson body "$body" --argjson head "${head#* }" \
+    jq --arg url "/${url#http://*/}" --argjson body "$bbytes" --argjson head "${head#* }" \
         '{url: $url, requests, rps: (if .duration_us > 0 then .requests / (.duration_us / 1e6) else 0 end),
           latency_ms: (.latency_us | map_values(. / 1000)),
           bytes_per_response: (if .requests > 0 then .bytes / .requests else 0 end),
@@ -480,9 +509,11 @@ for q in "$REGION $MONTH" "$PREFECTURE $MONTH" "$COUNTY $MONTH" "$REGION $QUARTE
     before+=("$(value "$o" "$IND" "$p")")
 done
 new=$(jq -n --argjson o "$old" --argjson d "$DELTA" '$o + $d')
-t=$(now)
-st=$(api PUT /api/v1/datavalues "[{\"org\":\"$SCHOOL\",\"indicator\":\"$IND\",\"period\":\"$MONTH\",\"value\":$new}]")
-PUT_MS=$(awk -v s="$(since "$t")" 'BEGIN { printf "%.2f", s * 1000 }')
+read -r st PUT_S < <(curl -sS --max-time 60 -X PUT -o "$TMP/api.json" -w '%{http_code} %{time_total}\n' \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary "[{\"org\":\"$SCHOOL\",\"indicator\":\"$IND\",\"period\":\"$MONTH\",\"value\":$new}]" \
+    "$BASE/api/v1/datavalues" || echo none 0)
+PUT_MS=$(awk -v s="$PUT_S" 'BEGIN { printf "%.2f", s * 1000 }')
 [ "$st" = 200 ] || fail "PUT /api/v1/datavalues answered $st: $(head -c 300 "$TMP/api.json")"
 # the very next request: the region's month
 after=()
@@ -574,13 +605,13 @@ pages_json() {
          portrait: page($w_portrait; $c_portrait; $s_portrait; $r_portrait)}'
 }
 
-jq -n --argjson pages "$(pages_json)" --slurpfile gen "$TMP/gen.json" --slurpfile bare "$TMP/bare.json" \
+jq -n --argjson pages "$(pages_json)" --slurpfile gen "$TMP/gen.json" --argjson bare "$BARE_RUNS" \
     --slurpfile nginx "$TMP/wrk-nginx.json" --slurpfile wsql "$TMP/sql-write-top.json" --argjson profile "$PROFILE_JSON" \
-    --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    --arg date "$STARTED" --arg commit "$COMMIT" \
     --argjson cpus "$(nproc)" --arg load0 "$LOADAVG_START" --arg load1 "$(cut -d' ' -f1-3 /proc/loadavg)" \
     --argjson schools "$SCHOOLS" --argjson demo_s "$DEMO_S" --argjson rows "$ROWS" \
     --argjson import_s "$IMPORT_S" --argjson bare_s "$BARE_S" --argjson db_bytes "$DB_BYTES" \
+    --argjson import_cpu "$IMPORT_CPU" --argjson bare_cpu "$BARE_CPU" --argjson bare_wall "$BARE_WALL" \
     --argjson db_bytes_before "$DB_BYTES_BEFORE" --argjson csv_bytes "$CSV_BYTES" \
     --argjson bare_bytes "$BARE_BYTES" --arg exact "$EXACT" \
     --arg visible "$VISIBLE" --arg all_visible "$ALL_VISIBLE" --arg dash_visible "$DASH_VISIBLE" \
@@ -594,8 +625,9 @@ jq -n --argjson pages "$(pages_json)" --slurpfile gen "$TMP/gen.json" --slurpfil
                months: $gen[0].months, values_imported: $rows, csv_bytes: $csv_bytes,
                csv_generate_s: $gen[0].seconds, db_bytes_before_import: $db_bytes_before,
                db_bytes: $db_bytes},
-     import: {rows: $rows, huiju_s: $import_s, huiju_values_per_s: $ir,
-              bare_s: $bare_s, bare_values_per_s: $br, bare_split: $bare[0],
+     import: {rows: $rows, huiju_s: $import_s, huiju_cpu_s: $import_cpu, huiju_values_per_s: $ir,
+              bare_s: $bare_s, bare_runs_s: $bare_wall, bare_cpu_s: $bare_cpu,
+              bare_values_per_s: $br, bare_runs: $bare, ratio_by_cpu: ($bare_cpu / $import_cpu),
               bare_db_bytes: $bare_bytes, ratio: ($ir / $br), aim_ratio: 0.7,
               aim_met: ($ir / $br >= 0.7), rollups_exact: ($exact == "yes"),
               checked: $gen[0].check},
@@ -642,7 +674,9 @@ def yn: if . then "yes" else "NO" end;
 ("import of \($im.rows | th) rows, wall clock" | pad(66)) + ("s" | lpad(9)) + ("values/s" | lpad(12)),
 ("  huiju import datavalues (checks, ValueWriter, roll-ups, audit)" | pad(66)) + ($im.huiju_s | f1 | lpad(9)) + ($im.huiju_values_per_s | th | lpad(12)),
 ("  bare SQLite table, one prepared INSERT, one transaction" | pad(66)) + ($im.bare_s | f1 | lpad(9)) + ($im.bare_values_per_s | th | lpad(12)),
+"    (the mean of a run before the import and one after: \($im.bare_runs_s | map(f1) | join(" s and ")) s)",
 ("  import rate / bare rate" | pad(66)) + (($im.ratio * 100 | i) + " %" | lpad(9)) + ("  aim ≥ 70 %: " + aim($im.aim_met)),
+"  CPU time (user + sys): huiju \($im.huiju_cpu_s | f1) s, bare \($im.bare_cpu_s | f1) s: \($im.ratio_by_cpu * 100 | i) % by CPU time",
 "  roll-ups exact after the import (region totals against the CSV): \($im.rollups_exact | yn)",
 "",
 ("response time, ms" | pad(40)) + ("median" | lpad(8)) + ("p90" | lpad(8)) + ("min" | lpad(8)) + ("max" | lpad(8))
