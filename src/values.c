@@ -146,6 +146,9 @@ struct ValueWriter {
         char period[12];
     } touched[TOUCH_MAX];
     int ntouched, touch_overflow;
+    /* the indicators the batch wrote, kept for every batch size */
+    int64_t touched_ind[64];
+    int ntouched_ind, ind_overflow;
 };
 
 ValueWriter *vw_new(Db *db, const char *actor)
@@ -307,6 +310,14 @@ int vw_put(ValueWriter *w, const char *lang, int64_t org_id, const char *org_pat
         }
     }
     int64_t now = now_s();
+    int seen = 0;
+    for (int i = 0; i < w->ntouched_ind && !seen; i++) seen = w->touched_ind[i] == ind->id;
+    if (!seen) {
+        if (w->ntouched_ind < 64)
+            w->touched_ind[w->ntouched_ind++] = ind->id;
+        else
+            w->ind_overflow = 1;
+    }
     if (w->ntouched < TOUCH_MAX) {
         struct Touched *t = &w->touched[w->ntouched++];
         t->org_id = org_id;
@@ -560,6 +571,11 @@ int vw_check_ratios(ValueWriter *w, const char *lang, char *err, size_t errlen)
         return 0;
     }
     for (int i = 0; i < np; i++) {
+        /* a pair neither of whose parts the batch wrote cannot have changed */
+        int touched = w->ind_overflow;
+        for (int k = 0; k < w->ntouched_ind && !touched; k++)
+            touched = w->touched_ind[k] == pairs[i].n || w->touched_ind[k] == pairs[i].d;
+        if (!touched) continue;
         /* only the values this batch wrote (by this actor since it began) are checked */
         DbStmt *q = db_q(w->db,
                          "SELECT o.code, a.period, a.value, b.value FROM datavalues a"
