@@ -141,6 +141,14 @@ void req_send_json(Req *r, int status, json_t *v)
 void req_error(Req *r, int status, const char *code, const char *message)
 {
     if (!message) message = code;
+    if (status >= 500 && status != 503) {
+        /* an internal failure (a database error, say): the detail goes to the log, the
+         * caller gets a plain "try again" that reveals nothing of the database */
+        fprintf(stderr, "huiju: %s %s: %s\n", r->method, r->path, message);
+        status = 503;
+        code = "busy";
+        message = T(r, "The service is busy. Please try again.");
+    }
     if (req_is_api(r)) {
         req_send_json(r, status,
                       json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message));
