@@ -183,6 +183,9 @@ static const DemoPerson people[] = {
     {"volunteer2", "银龄志愿者", ROLE_VOLUNTEER, "650000", "新疆维吾尔自治区", 0, 1},
     {"volunteer3", "大学生志愿者", ROLE_VOLUNTEER, "P0002", "自治区青少年发展基金会", 0, 1},
     {"evaluator2", "评估专家", ROLE_EVALUATOR, "P0003", "新疆教育评估研究院", 0, 1},
+    /* second approvers: an expenditure above a fund's threshold needs two people */
+    {"shufu2", "疏附县教育局财务干部", ROLE_COUNTY_OFFICIAL, SHUFU, "疏附县", 0, 1},
+    {"kashgar2", "喀什地区教育局财务干部", ROLE_PREFECTURE_OFFICIAL, "653100", "喀什地区", 0, 1},
 };
 enum { N_PEOPLE = (int)(sizeof people / sizeof people[0]) };
 

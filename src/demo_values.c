@@ -469,7 +469,8 @@ typedef enum {
     G_LOW,
     G_RESOURCES,
     G_RESOURCES_USED,
-    G_FUNDS
+    G_FUNDS,
+    G_FED /* computed from records (feed.h): the demo's records give its values */
 } Gen;
 
 /* The generator of an indicator, by its code (G_GENERIC for any other). */
@@ -499,8 +500,19 @@ static Gen gen_of(const char *code)
              {"community_resources", G_RESOURCES},
              {"community_resources_used", G_RESOURCES_USED},
              {"funds_received", G_FUNDS}};
+    static const char *const fed[] = {
+        "projects_running",      "projects_long_term",  "projects_region_media",
+        "region_brand_projects", "school_brand_projects", "funding_total",
+        "funding_growth",        "spending_total",      "spending_software",
+        "volunteers_registered", "community_volunteers", "student_volunteers_deployed",
+        "volunteer_hours",       "parent_micro_courses", "course_views",
+        "teachers_in_registry",  "teachers_ethnic_40h", "teachers_it_30h",
+        "team_members",          "team_members_40_days", "liaison_officers",
+        "backbone_teachers_dispatched"};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].code, code)) return t[i].g;
+    for (size_t i = 0; i < sizeof fed / sizeof fed[0]; i++)
+        if (!strcmp(fed[i], code)) return G_FED;
     return G_GENERIC;
 }
 
@@ -672,7 +684,7 @@ static int put_school(ValueWriter *w, const School *s, const Indicator *inds, in
         school_year(s, seed, y, &f);
         for (int i = 0; i < nind; i++) {
             const Indicator *ind = &inds[i];
-            if (ind->is_ratio) continue;
+            if (ind->is_ratio || gens[i] == G_FED) continue;
             int months = ind->ptype == PERIOD_MONTH ? (y == last_year ? last_month % 12 + 1 : 12)
                          : ind->ptype == PERIOD_QUARTER
                              ? (y == last_year ? last_month % 12 / 3 + 1 : 4)

@@ -191,6 +191,14 @@ static const char schemas[] =
     "\"pid\":{\"type\":\"string\"},\"action\":{\"type\":\"string\",\"enum\":[\"accept\","
     "\"reject\",\"override\"]},\"resource\":{\"type\":\"string\"},\"quantity\":{\"type\":"
     "\"string\"}}},"
+    /* -- schemas: projects (project.c) -- */
+    /* -- schemas: progress (progress.c) -- */
+    /* -- schemas: agreements, supervision, brands -- */
+    /* -- schemas: evaluation (evaluation.c) -- */
+    /* -- schemas: funds (fund.c) -- */
+    /* -- schemas: volunteers and points (volunteer.c, points.c) -- */
+    /* -- schemas: activities and courses (activity.c, course.c, mobile.c) -- */
+    /* -- schemas: training and teams (training.c, team.c) -- */
     /* ---- more request schemas go above this line, one module's block at a time ---- */
     "\"Grant\":{\"type\":\"object\",\"required\":[\"role\",\"org\"],\"properties\":{\"role\":"
     "{\"$ref\":\"#/components/schemas/Role\"},\"org\":{\"type\":\"string\"}}}"

@@ -131,6 +131,8 @@ static const char *indicator_alias(const char *code)
     static const char *const map[][2] = {
         {"parent_participation_rate_long", "parent_participation_rate"},
         {"regional_rank_gain", "regional_rank"},
+        {"region_brand_projects_2026", "region_brand_projects"},
+        {"liaison_officers_per_school", "liaison_officers"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i][0], code)) return map[i][1];

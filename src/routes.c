@@ -297,6 +297,23 @@ const Route routes[] = {
      "projects, open gaps with totals by category, key portrait figures",
      NULL, NULL, "400,401,403,404"},
 
+    /* ---- projects and their approval (project.c, project_page.c) ---- */
+
+    /* ---- milestones, progress reports, evidence files (progress.c) ---- */
+
+    /* ---- agreements, supervision, brands and media (agreement.c, supervision.c, brand.c) ---- */
+
+    /* ---- three-level evaluation (evaluation.c) ---- */
+
+    /* ---- funds, budget lines, expenditures (fund.c, fund_page.c) ---- */
+
+    /* ---- volunteers, service hours, points and rewards (volunteer.c, points.c) ---- */
+
+    /* ---- activities, bookings, the online parent school, mobile pages (activity.c, course.c,
+     * mobile.c) ---- */
+
+    /* ---- training records and 1+N teams (training.c, team.c) ---- */
+
     /* the API's own description (openapi.c) */
     {"GET", "/api/v1/openapi.json", openapi_get, CAP_PUBLIC, "This OpenAPI document", NULL, NULL,
      NULL},

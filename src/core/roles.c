@@ -18,6 +18,16 @@ static const char *const cap_names[CAP_COUNT] = {
     [CAP_NEED_WRITE] = "need.write",
     [CAP_RESOURCE_WRITE] = "resource.write",
     [CAP_MATCH_RUN] = "match.run",
+    [CAP_PROJECT_WRITE] = "project.write",
+    [CAP_PROJECT_APPROVE] = "project.approve",
+    [CAP_SUPERVISE] = "supervision.write",
+    [CAP_EVALUATE] = "evaluation.write",
+    [CAP_FUND_WRITE] = "fund.write",
+    [CAP_FUND_APPROVE] = "fund.approve",
+    [CAP_ACTIVITY_WRITE] = "activity.write",
+    [CAP_ACTIVITY_BOOK] = "activity.book",
+    [CAP_VOLUNTEER_MANAGE] = "volunteer.manage",
+    [CAP_TRAINING_WRITE] = "training.write",
 };
 
 typedef struct RoleDef {
@@ -32,8 +42,16 @@ typedef struct RoleDef {
 #define OFFICIAL                                                                                  \
     (BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_ORG_WRITE) | CAPBIT(CAP_USER_READ) |                \
      CAPBIT(CAP_USER_WRITE) | CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE) |                   \
-     CAPBIT(CAP_NEED_WRITE) | CAPBIT(CAP_RESOURCE_WRITE) | CAPBIT(CAP_MATCH_RUN))
+     CAPBIT(CAP_NEED_WRITE) | CAPBIT(CAP_RESOURCE_WRITE) | CAPBIT(CAP_MATCH_RUN) | WORK |        \
+     CAPBIT(CAP_FUND_APPROVE) | CAPBIT(CAP_SUPERVISE))
 #define DATA (CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_DATA_WRITE))
+/* what a school leader runs: projects (and school-level approval), funds, activities,
+ * volunteers, training */
+#define WORK                                                                                      \
+    (CAPBIT(CAP_PROJECT_WRITE) | CAPBIT(CAP_PROJECT_APPROVE) | CAPBIT(CAP_EVALUATE) |             \
+     CAPBIT(CAP_FUND_WRITE) | CAPBIT(CAP_ACTIVITY_WRITE) | CAPBIT(CAP_ACTIVITY_BOOK) |            \
+     CAPBIT(CAP_VOLUNTEER_MANAGE) | CAPBIT(CAP_TRAINING_WRITE))
+#define BOOK CAPBIT(CAP_ACTIVITY_BOOK)
 
 static const RoleDef roles[ROLE_COUNT] = {
     [ROLE_REGION_ADMIN] = {"region_admin", "Region administrator", 5, "region",
@@ -44,22 +62,24 @@ static const RoleDef roles[ROLE_COUNT] = {
     [ROLE_SCHOOL_LEADER] = {"school_leader", "School leader", 2, "school",
                             BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
                                 CAPBIT(CAP_USER_WRITE) | DATA | CAPBIT(CAP_NEED_WRITE) |
-                                CAPBIT(CAP_RESOURCE_WRITE)},
+                                CAPBIT(CAP_RESOURCE_WRITE) | WORK},
     [ROLE_LIAISON_OFFICER] = {"liaison_officer", "Liaison officer", 1, "school",
-                              BASE | CAPBIT(CAP_ORG_READ) | DATA | CAPBIT(CAP_NEED_WRITE)},
+                              BASE | CAPBIT(CAP_ORG_READ) | DATA | CAPBIT(CAP_NEED_WRITE) |
+                                  CAPBIT(CAP_EVALUATE) | CAPBIT(CAP_ACTIVITY_WRITE) | BOOK},
     [ROLE_TEAM_MEMBER] = {"team_member", "Assistance-team member", 1, "school",
-                          BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ)},
+                          BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ) | BOOK},
     [ROLE_VOLUNTEER] = {"volunteer", "Volunteer", 1, "region,prefecture,county,school,partner",
-                        BASE},
-    [ROLE_PARENT] = {"parent", "Parent", 1, "school", BASE},
+                        BASE | BOOK},
+    [ROLE_PARENT] = {"parent", "Parent", 1, "school", BASE | BOOK},
     [ROLE_EVALUATOR] = {"evaluator", "Third-party evaluator", 1, "region,prefecture,county,partner",
-                        BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ)},
+                        BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_DATA_READ) |
+                            CAPBIT(CAP_EVALUATE)},
     [ROLE_AUDITOR] = {"auditor", "Auditor", 1, "region,prefecture,county",
                       BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
                           CAPBIT(CAP_AUDIT_READ) | CAPBIT(CAP_DATA_READ)},
     [ROLE_SUPERVISOR] = {"supervisor", "Supervisor", 1, "region,prefecture,county",
                          BASE | CAPBIT(CAP_ORG_READ) | CAPBIT(CAP_USER_READ) |
-                             CAPBIT(CAP_DATA_READ)},
+                             CAPBIT(CAP_DATA_READ) | CAPBIT(CAP_SUPERVISE)},
 };
 
 const char *cap_name(Cap c)

@@ -24,6 +24,16 @@ typedef enum Cap {
     CAP_NEED_WRITE, /* file and update needs for schools in reach */
     CAP_RESOURCE_WRITE, /* offer resources and build packs for providers in reach */
     CAP_MATCH_RUN,  /* run matching for a unit in reach, accept or reject its proposals */
+    CAP_PROJECT_WRITE,   /* apply for projects led by a unit in reach, report their progress */
+    CAP_PROJECT_APPROVE, /* decide applications at one's own level, designate brands */
+    CAP_SUPERVISE,       /* record supervision visits and rectification orders in reach */
+    CAP_EVALUATE,        /* fill in an evaluation one is a party to (project.h, evaluation.c) */
+    CAP_FUND_WRITE,      /* funds, budget lines and expenditures of units in reach */
+    CAP_FUND_APPROVE,    /* approve the expenditures charged to funds owned in reach */
+    CAP_ACTIVITY_WRITE,  /* organise activities and courses, check people in, verify hours */
+    CAP_ACTIVITY_BOOK,   /* book activities near one, watch courses, log one's own hours */
+    CAP_VOLUNTEER_MANAGE, /* approve volunteers of pools in reach, keep rewards */
+    CAP_TRAINING_WRITE,  /* teachers' training records, 1+N teams and their working days */
     CAP_COUNT
 } Cap;
 

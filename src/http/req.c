@@ -40,8 +40,10 @@ int req_is_api(const Req *r)
 
 int req_is_upload(const Req *r)
 {
+    size_t n = strlen(r->path);
+    int file = n > 6 && (!strcmp(r->path + n - 6, "/files") || !strcmp(r->path + n - 5, "/file"));
     return (!strcmp(r->method, "POST") &&
-            (!strcmp(r->path, "/import") || !strcmp(r->path, "/api/v1/dataValueSets"))) ||
+            (file || !strcmp(r->path, "/import") || !strcmp(r->path, "/api/v1/dataValueSets"))) ||
            (!strcmp(r->method, "PUT") && !strcmp(r->path, "/api/v1/datavalues"));
 }
 

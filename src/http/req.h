@@ -26,6 +26,7 @@ typedef struct ServerConf {
     int64_t session_lifetime;/* seconds a session may live at all */
     size_t max_body;         /* bytes, for every request but uploads */
     size_t max_upload;       /* bytes, for the bulk-import routes (req_is_upload) */
+    const char *files_dir;   /* where uploaded files are kept (files.h) */
 } ServerConf;
 
 /* One role held by the person, at one organisation. */
@@ -100,7 +101,8 @@ const char *req_form(Req *r, const char *name);
 /* Whether the path is under /api/. */
 int req_is_api(const Req *r);
 /* Whether the request is a bulk upload (POST /import, POST /api/v1/dataValueSets,
- * PUT /api/v1/datavalues), which may carry up to conf->max_upload bytes. */
+ * PUT /api/v1/datavalues) or a file upload (a POST whose path ends in /files or
+ * /file: files.h), which may carry up to conf->max_upload bytes. */
 int req_is_upload(const Req *r);
 
 /* Parses the body as a JSON object whose keys must all be in `allowed`

@@ -85,8 +85,11 @@ test('the demo loads every row of the plan template as a target at the region ro
   assert.equal(byCode(list, 'regional_rank_gain').indicator, 'regional_rank');
   assert.equal(byCode(list, 'regional_rank_gain').measure, 'places_gained');
   assert.equal(byCode(list, 'teacher_qualification_rate').measure, 'gain');
-  assert.equal(byCode(list, 'funding_total').indicator, null);
-  assert.equal(byCode(list, 'funding_total').status, 'no_data');
+  assert.equal(byCode(list, 'funding_total').indicator, 'funding_total'); // fed from the funds
+  assert.equal(byCode(list, 'region_brand_projects_2026').indicator, 'region_brand_projects');
+  assert.equal(byCode(list, 'liaison_officers_per_school').indicator, 'liaison_officers');
+  assert.equal(byCode(list, 'key_projects_launched').indicator, null); // no figure measures it yet
+  assert.equal(byCode(list, 'key_projects_launched').status, 'no_data');
   const gap = byCode(list, 'arts_teacher_gap');
   assert.deepEqual([gap.baseline, gap.baseline_period, gap.target, gap.target_period, gap.direction, gap.unit],
     [34, '2022', 15, '2028', 'down', '%']);
