@@ -73,6 +73,19 @@ int project_can(Req *r, Cap c, const Project *p, const char *side);
     (r)->auth.user_id, cap_name(c), (r)->auth.user_id, cap_name(c), (r)->auth.user_id
 #define PROJECT_REACH_TYPES "isisi"
 
+/* Lagging (capability 8.3): a project in progress with a milestone past its due
+ * date and not done, or whose last progress report (or, before the first, its
+ * last change of state) is more than 90 days old. Computed at read time, because
+ * time alone makes a project lag. `p` is the projects alias; binds, in this
+ * order: today as YYYY-MM-DD (s) and now − 90 days in seconds (i) — use
+ * PROJECT_LAGGING_ARGS(today, now). */
+#define PROJECT_LAGGING_SQL(p)                                                                    \
+    "(" p ".status = 'in_progress' AND (EXISTS (SELECT 1 FROM milestones lm"                      \
+    " WHERE lm.project_id = " p ".id AND lm.done_on IS NULL AND lm.due_date < ?)"                 \
+    " OR COALESCE(" p ".last_report_at, " p ".updated_at) < ?))"
+#define PROJECT_LAGGING_ARGS(today, now) (today), (int64_t)((now)-90 * 86400)
+#define PROJECT_LAGGING_TYPES "si"
+
 /* Parses a positive id from path parameter `name`; 0 when it is not one. */
 int64_t project_id_param(Req *r, const char *name);
 
