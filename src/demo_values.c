@@ -473,6 +473,17 @@ typedef enum {
     G_FED /* computed from records (feed.h): the demo's records give its values */
 } Gen;
 
+/* Indicators computed from records (feed.h): the demo's records give their values. */
+const char *const demo_values_fed[] = {
+    "projects_running",      "projects_long_term",    "projects_region_media",
+    "region_brand_projects", "school_brand_projects", "funding_total",
+    "funding_growth",        "spending_total",        "spending_software",
+    "volunteers_registered", "community_volunteers",  "student_volunteers_deployed",
+    "volunteer_hours",       "parent_micro_courses",  "course_views",
+    "teachers_in_registry",  "teachers_ethnic_40h",   "teachers_it_30h",
+    "team_members",          "team_members_40_days",  "liaison_officers",
+    "backbone_teachers_dispatched", NULL};
+
 /* The generator of an indicator, by its code (G_GENERIC for any other). */
 static Gen gen_of(const char *code)
 {
@@ -500,19 +511,10 @@ static Gen gen_of(const char *code)
              {"community_resources", G_RESOURCES},
              {"community_resources_used", G_RESOURCES_USED},
              {"funds_received", G_FUNDS}};
-    static const char *const fed[] = {
-        "projects_running",      "projects_long_term",  "projects_region_media",
-        "region_brand_projects", "school_brand_projects", "funding_total",
-        "funding_growth",        "spending_total",      "spending_software",
-        "volunteers_registered", "community_volunteers", "student_volunteers_deployed",
-        "volunteer_hours",       "parent_micro_courses", "course_views",
-        "teachers_in_registry",  "teachers_ethnic_40h", "teachers_it_30h",
-        "team_members",          "team_members_40_days", "liaison_officers",
-        "backbone_teachers_dispatched"};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].code, code)) return t[i].g;
-    for (size_t i = 0; i < sizeof fed / sizeof fed[0]; i++)
-        if (!strcmp(fed[i], code)) return G_FED;
+    for (size_t i = 0; demo_values_fed[i]; i++)
+        if (!strcmp(demo_values_fed[i], code)) return G_FED;
     return G_GENERIC;
 }
 

@@ -29,6 +29,9 @@
  * (local time). The indicator catalogue must be loaded. Runs its own
  * transaction: all or nothing. Returns 0, or 1 with a one-line reason in err. */
 int demo_values_load(Db *db, uint64_t seed, char *err, size_t errlen);
+/* The raw indicators the demo does NOT generate, because records feed them
+ * (feed.h); NULL-terminated. */
+extern const char *const demo_values_fed[];
 
 /* The same, up to the month last_month (year * 12 + month - 1; at least
  * January 2023), for tests and benchmarks that need a fixed "today". Values are

@@ -404,8 +404,10 @@ static void test_plan_loads_embedded_file(void **state)
     assert_int_equal(target_load(s->db, a, "teacher_qualification_rate", &t), 1);
     assert_int_equal(t.gain, 1);
     assert_int_equal(target_load(s->db, a, "backbone_teachers_dispatched", &t), 1);
-    assert_null(t.indicator_code);
+    assert_string_equal(t.indicator_code, "backbone_teachers_dispatched"); /* fed from teams */
     assert_string_equal(t.phase, "base");
+    assert_int_equal(target_load(s->db, a, "key_projects_launched", &t), 1);
+    assert_null(t.indicator_code); /* nothing measures it yet */
     assert_int_equal(target_load(s->db, a, "region_media_share", &t), 1);
     assert_false(t.has_target);
     arena_free(a);
