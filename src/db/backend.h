@@ -33,6 +33,8 @@ typedef struct DbOps {
     const char *migrate_lock_sql;
     int (*backup)(Db *db, const char *url, const char *path, char *err, size_t errlen);
     int (*integrity)(Db *db, char *err, size_t errlen);
+    /* Whether the connection still works (NULL: always). */
+    int (*alive)(Db *db);
 } DbOps;
 
 /* Every backend's connection struct starts with this. */

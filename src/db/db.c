@@ -26,6 +26,7 @@ void db_close(Db *db)
 }
 
 DbKind db_kind(const Db *db) { return db->ops->kind; }
+int db_alive(Db *db) { return !db->ops->alive || db->ops->alive(db); }
 const char *db_errmsg(Db *db) { return db->ops->errmsg(db); }
 DbStmt *db_prepare(Db *db, const char *sql) { return db->ops->prepare(db, sql); }
 int db_bind_int(DbStmt *s, int idx, int64_t v) { return s->db->ops->bind_int(s, idx, v); }

@@ -42,6 +42,9 @@ Db *db_open(const char *url, char *err, size_t errlen);
 /* Closes the connection and frees every statement it cached. NULL is allowed. */
 void db_close(Db *db);
 DbKind db_kind(const Db *db);
+/* Whether the connection still works; 0 after the server dropped it (then close
+ * it and open a new one). Always 1 for SQLite. */
+int db_alive(Db *db);
 /* The last error message of this connection; owned by the connection. */
 const char *db_errmsg(Db *db);
 

@@ -54,6 +54,7 @@ typedef struct PgDb {
 } PgDb;
 
 static const DbOps ops;
+static int p_alive(Db *db);
 
 static unsigned hash_sql(const char *s)
 {
@@ -527,10 +528,18 @@ static const DbOps ops = {
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(72011)",
     .backup = p_backup,
     .integrity = p_integrity,
+    .alive = p_alive,
     .bind_double = p_bind_double,
     .col_double = p_col_double,
     .param_count = p_param_count,
 };
+
+/* A connection the server dropped (a restart, an idle timeout) reads as bad
+ * after the first failed call. */
+static int p_alive(Db *db)
+{
+    return PQstatus(((PgDb *)db)->c) == CONNECTION_OK;
+}
 
 /* The message never contains the URL, which may hold a password. */
 Db *db_pg_open(const char *url, char *err, size_t errlen)

@@ -108,8 +108,13 @@ void router_dispatch(Req *r)
 {
     int other = 0;
     const Route *rt = router_match(r, r->method, r->path, &other);
-    session_resolve(r);
+    int lost = session_resolve(r) < 0;
     i18n_choose(r);
+    if (lost) {
+        /* the session could not be looked up (the database is away): not a logout */
+        req_error(r, 503, "unavailable", T(r, "The service is busy. Please try again."));
+        return;
+    }
     if (!rt) {
         if (other) {
             req_error(r, 405, "method_not_allowed", T(r, "This method is not allowed here."));

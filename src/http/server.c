@@ -30,6 +30,13 @@ static Db *thread_db(const ServerConf *conf)
 {
     pthread_once(&db_key_once, make_db_key);
     Db *db = pthread_getspecific(db_key);
+    if (db && !db_alive(db)) {
+        /* the database server dropped us (restarted): open a new connection */
+        fprintf(stderr, "huiju: database connection lost, reconnecting\n");
+        db_close(db);
+        db = NULL;
+        pthread_setspecific(db_key, NULL);
+    }
     if (!db) {
         char err[256];
         db = db_open(conf->db_url, err, sizeof err);

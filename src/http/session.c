@@ -49,15 +49,17 @@ int auth_load_user(Req *r, int64_t user_id)
     return 1;
 }
 
-/* Looks the token up as a session; 1 and r->auth filled if it is alive. */
+/* Looks the token up as a session; 1 and r->auth filled if it is alive, 0 if
+ * not, -1 when the database could not be asked. */
 static int resolve_session(Req *r, const char *hash, int via_cookie)
 {
     DbStmt *s = db_q(r->db,
                      "SELECT user_id, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?",
                      "s", hash);
-    if (!s || db_step(s) != DB_ROW) {
+    int rc = s ? db_step(s) : DB_ERROR;
+    if (rc != DB_ROW) {
         db_done(s);
-        return 0;
+        return rc == DB_DONE ? 0 : -1;
     }
     int64_t uid = db_col_int(s, 0), created = db_col_int(s, 2), seen = db_col_int(s, 3);
     const char *csrf = arena_strdup(r->arena, db_col_text(s, 1));
@@ -79,15 +81,16 @@ static int resolve_session(Req *r, const char *hash, int via_cookie)
     return 1;
 }
 
-/* Looks the token up as an API token; 1 and r->auth filled if valid. */
+/* Looks the token up as an API token; 1 and r->auth filled if valid, 0 if not,
+ * -1 when the database could not be asked. */
 static int resolve_api_token(Req *r, const char *hash)
 {
     int64_t uid = 0;
-    if (db_int(r->db, &uid,
-               "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"
-               " AND (expires_at IS NULL OR expires_at > ?)",
-               "si", hash, now_s()) != 1)
-        return 0;
+    int found = db_int(r->db, &uid,
+                       "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+                       " AND (expires_at IS NULL OR expires_at > ?)",
+                       "si", hash, now_s());
+    if (found != 1) return found < 0 ? -1 : 0;
     if (!auth_load_user(r, uid)) return 0;
     r->auth.csrf = "";
     r->auth.via_cookie = 0;
@@ -102,22 +105,23 @@ static int token_shape_ok(const char *t)
     return 1;
 }
 
-void session_resolve(Req *r)
+int session_resolve(Req *r)
 {
     memset(&r->auth, 0, sizeof r->auth);
     char hash[65];
     const char *authz = req_header(r, "Authorization");
     if (authz && strncmp(authz, "Bearer ", 7) == 0) {
         const char *t = authz + 7;
-        if (!token_shape_ok(t)) return;
+        if (!token_shape_ok(t)) return 0;
         hash_hex(hash, t, strlen(t));
-        if (!resolve_session(r, hash, 0)) resolve_api_token(r, hash);
-        return;
+        int rc = resolve_session(r, hash, 0);
+        if (rc == 0) rc = resolve_api_token(r, hash);
+        return rc < 0 ? -1 : 0;
     }
     const char *c = req_cookie(r, "huiju_session");
-    if (!token_shape_ok(c)) return;
+    if (!token_shape_ok(c)) return 0;
     hash_hex(hash, c, strlen(c));
-    resolve_session(r, hash, 1);
+    return resolve_session(r, hash, 1) < 0 ? -1 : 0;
 }
 
 void session_cookie(Req *r, const char *token)

@@ -7,8 +7,9 @@
 #include "http/req.h"
 
 /* Fills r->auth from "Authorization: Bearer T" (a session or API token) or the
- * huiju_session cookie. Expired sessions are deleted; nobody is logged in then. */
-void session_resolve(Req *r);
+ * huiju_session cookie. Expired sessions are deleted; nobody is logged in then.
+ * 0, or -1 when the database could not be asked (the caller answers 503). */
+int session_resolve(Req *r);
 
 /* Loads a person's account and grants into r->auth. 1 if found and active. */
 int auth_load_user(Req *r, int64_t user_id);
