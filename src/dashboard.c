@@ -23,6 +23,7 @@
 #include "dashboard.h"
 #include "indicator.h"
 #include "org.h"
+#include "progress.h"
 #include "report.h"
 #include "target.h"
 #include "ui/html.h"
@@ -528,6 +529,7 @@ static void render_page(Req *r, const Dash *d)
         H(r, "</div>");
     }
     H(r, "</section>");
+    progress_attention_section(r, &d->unit); /* lagging projects, overdue orders (progress.h) */
     if (d->unmeasured) {
         hf(r, "<section id=sec-other><h2>%s</h2>", T(r, "Other plan targets"));
         table_html(r, other_targets_table(r, d));
@@ -669,5 +671,6 @@ void dashboard_api(Req *r)
                                                k->off, "at_risk", k->risk, "figures", figs));
     }
     json_object_set_new(j, "lagging", json_pack("{s:o,s:o}", "keys", keys, "units", units));
+    json_object_set_new(j, "attention", progress_attention_json(r, &d.unit)); /* progress.h */
     req_send_json(r, 200, j);
 }

@@ -676,6 +676,72 @@ static int load_schools(Db *db, Arena *a, uint64_t seed, int ny, School **out)
     return i;
 }
 
+/* ---- the activity figures the demo's records give (activity_demo.c) ----- */
+
+int demo_values_records_from(int last_month)
+{
+    return last_month - 11;
+}
+
+const char *const demo_values_recorded[] = {"activities_held", "activities_low_participation",
+                                            "parent_households_participating",
+                                            "families_guided", "community_resources_used", NULL};
+
+/* Whether the value of generator g for the month index `month` (a yearly value:
+ * its January) comes from the demo's records instead: the monthly activity
+ * figures from demo_values_records_from() on, the yearly community resources
+ * used from that month's year on. */
+static int from_records(Gen g, int month, int last_month)
+{
+    int first = demo_values_records_from(last_month);
+    if (g == G_PARTICIPATING || g == G_GUIDED || g == G_ACTIVITIES || g == G_LOW)
+        return month >= first;
+    if (g == G_RESOURCES_USED) return month / 12 >= first / 12;
+    return 0;
+}
+
+int demo_values_activity_plan(Db *db, Arena *a, uint64_t seed, int last_month,
+                              DemoActivityPlan **out)
+{
+    int first = demo_values_records_from(last_month);
+    if (first < FIRST_YEAR * 12 || last_month / 12 - FIRST_YEAR >= MAX_YEARS) return -1;
+    int ny = last_month / 12 - FIRST_YEAR + 1;
+    School *sc = NULL;
+    int n = load_schools(db, a, seed, ny, &sc);
+    if (n < 0) return -1;
+    DemoActivityPlan *p = arena_alloc(a, sizeof *p * (size_t)(n + 1));
+    memset(p, 0, sizeof *p * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const School *s = &sc[i];
+        DemoActivityPlan *x = &p[i];
+        x->id = s->id;
+        x->code = s->code;
+        x->path = s->path;
+        snprintf(x->county, sizeof x->county, "%s", s->county);
+        x->first_month = first;
+        x->n_months = last_month - first + 1;
+        for (int k = 0; k < 2; k++) {
+            int y = first / 12 + k;
+            if (y > last_month / 12) break;
+            Year f;
+            school_year(s, seed, y, &f);
+            x->households[k] = (int)value_of(G_HOUSEHOLDS, NULL, s, &f, seed, -1);
+            x->resources_used[k] = (int)value_of(G_RESOURCES_USED, NULL, s, &f, seed, -1);
+        }
+        for (int j = 0; j < x->n_months; j++) {
+            int month = first + j, y = month / 12, m = month % 12;
+            Year f;
+            school_year(s, seed, y, &f);
+            x->held[j] = (int)value_of(G_ACTIVITIES, NULL, s, &f, seed, m);
+            x->low[j] = (int)value_of(G_LOW, NULL, s, &f, seed, m);
+            x->participating[j] = (int)value_of(G_PARTICIPATING, NULL, s, &f, seed, m);
+            x->guided[j] = (int)value_of(G_GUIDED, NULL, s, &f, seed, m);
+        }
+    }
+    *out = p;
+    return n;
+}
+
 /* Writes every value of one school. 0, 1 (refused, err set) or -1 (database). */
 static int put_school(ValueWriter *w, const School *s, const Indicator *inds, int nind,
                       const Gen *gens, uint64_t seed, int last_month, char *err, size_t errlen)
@@ -692,6 +758,9 @@ static int put_school(ValueWriter *w, const School *s, const Indicator *inds, in
                              ? (y == last_year ? last_month % 12 / 3 + 1 : 4)
                              : 1;
             for (int m = 0; m < months; m++) {
+                if (from_records(gens[i], ind->ptype == PERIOD_MONTH ? y * 12 + m : y * 12,
+                                 last_month))
+                    continue;
                 char period[12];
                 double v;
                 if (ind->ptype == PERIOD_MONTH) {

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "db/db.h"
 
 /* Fills every school (orgs of kind 'school') with values up to today's month
@@ -40,5 +41,29 @@ int demo_values_load_until(Db *db, uint64_t seed, int last_month, char *err, siz
 
 /* The month index (year * 12 + month - 1) of today, local time. */
 int demo_values_this_month(void);
+
+/* The activity figures come from the demo's activity records (activity_demo.c)
+ * for the last twelve months: from the month demo_values_records_from(last)
+ * on, activities_held, activities_low_participation,
+ * parent_households_participating and families_guided are not generated here,
+ * nor community_resources_used from that month's year on (demo_values_recorded,
+ * NULL-terminated). */
+int demo_values_records_from(int last_month);
+extern const char *const demo_values_recorded[];
+
+/* What the story gives one school for the months the records cover, so that
+ * the records tell the same story (the counts demo_values would have written). */
+typedef struct DemoActivityPlan {
+    int64_t id;
+    const char *code, *path;
+    char county[16];                 /* the county's code */
+    int first_month, n_months;       /* the months covered: first_month … last */
+    int held[12], low[12], participating[12], guided[12]; /* per covered month */
+    int households[2], resources_used[2]; /* per year: first_month's and the next */
+} DemoActivityPlan;
+/* The plan of every school (orgs of kind school, by code) for the records that
+ * end at last_month; the array lives in a. The number of schools, or -1. */
+int demo_values_activity_plan(Db *db, Arena *a, uint64_t seed, int last_month,
+                              DemoActivityPlan **out);
 
 #endif

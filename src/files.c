@@ -171,7 +171,8 @@ void files_send(Req *r, const char *sha, const char *name, const char *mime)
     }
     r->status = 200;
     r->ctype = mime && *mime ? mime : "application/octet-stream";
-    /* an ASCII fallback name and the UTF-8 one (RFC 6266 / 5987) */
+    /* an ASCII fallback name and the UTF-8 one (RFC 6266 / 5987); every answer
+     * already carries X-Content-Type-Options: nosniff (server.c) */
     const char *nm = name && *name ? name : "file";
     char *ascii = arena_strdup(r->arena, nm);
     for (char *c = ascii; *c; c++)
@@ -179,6 +180,5 @@ void files_send(Req *r, const char *sha, const char *name, const char *mime)
     req_add_header(r, "Content-Disposition",
                    arena_printf(r->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
                                 ascii, url_encode(r->arena, nm)));
-    req_add_header(r, "X-Content-Type-Options", "nosniff");
     req_add_header(r, "Cache-Control", "private, no-store");
 }

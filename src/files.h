@@ -33,7 +33,7 @@ const char *files_clean_name(Req *r, const char *name);
 int files_store(Req *r, const void *data, size_t n, char sha[65]);
 
 /* Sends the stored file as a download: Content-Disposition attachment with
- * `name`, the stored `mime`, X-Content-Type-Options nosniff. 404 when the file
+ * `name` and the stored `mime` (nosniff, like every answer). 404 when the file
  * is missing on disk. */
 void files_send(Req *r, const char *sha, const char *name, const char *mime);
 

@@ -4,24 +4,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "access.h"
+#include "activity.h"
+#include "agreement.h"
 #include "audit.h"
+#include "brand.h"
 #include "core/util.h"
 #include "dataio.h"
 #include "files.h"
 #include "db/db.h"
 #include "demo.h"
 #include "demo_values.h"
+#include "evaluation.h"
+#include "fund.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "indicator.h"
 #include "match.h"
 #include "need.h"
 #include "openapi.h"
+#include "progress.h"
+#include "project.h"
 #include "resource.h"
+#include "supervision.h"
 #include "target.h"
+#include "training.h"
 #include "user.h"
+#include "volunteer.h"
 
 static const char usage[] =
     "huiju " HUIJU_VERSION " — 学校访惠聚工作管理平台 (school-based assistance work platform)\n"
@@ -142,10 +153,24 @@ static Db *open_db(const char *url, int migrate)
 
 /* The plan part of the demo: the indicator catalogue, the plan's targets and
  * the schools' values. Each step runs in its own transaction. 0 or 1 (err set). */
+/* With HUIJU_DEMO_TIMING set, prints how long each demo step took (stderr);
+ * NULL starts the clock. */
+static void demo_lap(const char *step)
+{
+    static struct timespec t0;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (step && getenv("HUIJU_DEMO_TIMING"))
+        fprintf(stderr, "demo: %-12s %6.3f s\n", step,
+                (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9);
+    t0 = t;
+}
+
 static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errlen)
 {
     (void)schools;
     (void)seed;
+    demo_lap(NULL);
     if (db_begin(db) != DB_OK || indicators_load_standard(db, "system", err, errlen) < 0 ||
         db_commit(db) != DB_OK) {
         db_rollback(db);
@@ -161,10 +186,45 @@ static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errle
     }
     /* the schools' values (demo_values.c): after the catalogue and the plan */
     if (demo_values_load(db, seed, err, errlen)) return 1;
+    demo_lap("demo_values");
     /* the needs (need.h): standard rules, needs derived for this year, a few filed ones */
     if (need_demo_load(db, target_today_month() / 12, err, errlen)) return 1;
+    demo_lap("need");
     /* the resource library (resource.h): ~300 offers by helping schools and partners */
     if (resource_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("resource");
+    /* the projects (project.h): every state across the region, their approval chains */
+    if (project_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("project");
+    /* milestones and progress reports (progress.h), some in-progress projects lagging */
+    if (progress_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("progress");
+    /* the three-level evaluation (evaluation.h): the standard rubric, evaluations, evaluators */
+    if (evaluation_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("evaluation");
+    /* agreements (agreement.h): ~40 % of running projects, most of them long-term */
+    if (agreement_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("agreement");
+    /* supervision visits and rectification orders (supervision.h), some overdue */
+    if (supervision_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("supervision");
+    /* media coverage and brands (brand.h), then every project figure (project_feed) */
+    if (brand_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("brand");
+    /* teachers, training records, 1+N teams and their days, liaison officers (training.h) */
+    if (training_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("training");
+    /* funds, budget lines, expenditures (fund.h): the plan's funding, 2023–2026 */
+    if (fund_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("fund");
+    /* activities, bookings, parent accounts, courses and views (activity.h): the last
+     * twelve months' participation figures come from these records */
+    if (activity_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("activity");
+    /* volunteers, hours, points, rewards (volunteer.h); keep it after the activities
+     * (activity_demo_load): the demo volunteer's hours awaiting liaison name one of them */
+    if (volunteer_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("volunteer");
     /* ---- the demo loaders of issues 5 and 6 go above this line, one call each ---- */
     return 0;
 }

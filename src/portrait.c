@@ -20,6 +20,7 @@
 #include "dashboard.h"
 #include "indicator.h"
 #include "org.h"
+#include "progress.h"
 #include "report.h"
 #include "target.h"
 #include "ui/html.h"
@@ -448,6 +449,7 @@ void portrait_page(Req *r)
     hf(r, "<section id=\"sec-targets\"><h2>%s</h2>", T(r, "Gaps against targets"));
     table_html(r, targets_table(r, &p));
     hf(r, "<p><a href=\"/timeline\">%s</a></p></section>", T(r, "The plan's timeline"));
+    progress_attention_section(r, &p.school); /* the school's lagging projects (progress.h) */
     charts_scripts(r);
     page_end(r);
 }

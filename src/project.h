@@ -39,6 +39,8 @@ typedef struct Project {
     int lagging, percent_done;
     const char *created_by;
     int64_t created_at, updated_at, submitted_at, accepted_at, last_report_at;
+    const char *scope_code, *scope_kind; /* the scope's code and kind */
+    const char *lead_kind;               /* the lead's kind: school or partner */
 } Project;
 
 /* Loads project `id` (strings in arena a). 1 found, 0 not, -1 error. No scope check. */
@@ -115,5 +117,78 @@ void fund_section(Req *r, const Project *p);        /* fund.c */
  * transaction. Called after every change that can move them (a transition, an
  * agreement, a media item, a brand). 0, or -1 (roll back). Written in brand.c. */
 int project_feed(Db *db, const char *actor, int64_t lead_id, int year);
+
+/* ---- the project module's own: rules, flow, pages, demo (project*.c) ---- */
+
+/* Kinds, statuses, approval levels (school < county < prefecture < region) and
+ * actions, NULL-terminated, in display order. */
+extern const char *const project_kinds[];
+extern const char *const project_statuses[];
+extern const char *const project_levels[];
+extern const char *const project_actions[];
+int project_kind_ok(const char *s);
+int project_status_ok(const char *s);
+/* The rank of an approval level (school 0 … region 3), or -1. */
+int project_level_rank(const char *level);
+
+/* The state machine (pure): the status action `a` leads to from `status`, or NULL
+ * when it is illegal there. "approve" keeps a submitted project submitted until
+ * the last level (the flow decides); here it answers "approved". */
+const char *project_action_target(const char *status, const char *action);
+/* The actions legal from `status`, in the order of project_actions; how many. */
+int project_actions_from(const char *status, const char **out, int max);
+/* The approval chain: every level from scope_kind up to top_level (static
+ * strings into out, at most 4). 0 when either is not a level or top < scope. */
+int project_chain(const char *scope_kind, const char *top_level, const char **out);
+/* The level awaiting a decision: the one after level_done (NULL: the first) in
+ * the chain, or NULL when the chain is done or invalid. */
+const char *project_next_level(const char *scope_kind, const char *top_level,
+                               const char *level_done);
+
+/* One approval rule: projects whose scope is of kind scope_kind and whose budget
+ * is in [min_fen, max_fen) (max_fen < 0: no upper bound) go up to top_level. */
+typedef struct ApprovalRule {
+    int64_t id;
+    const char *scope_kind, *top_level;
+    int64_t min_fen, max_fen;
+} ApprovalRule;
+/* The top level for a scope kind and budget from rules (the first whose band
+ * holds it, lowest min_fen first), or NULL. */
+const char *approval_rule_top(const ApprovalRule *rules, int n, const char *scope_kind,
+                              int64_t budget_fen);
+/* Checks a rule set: levels valid, min < max, top ≥ scope, no two bands of one
+ * scope overlapping. 1, or 0 with *index the bad rule (0-based) and *why an
+ * English message id naming the field. */
+int approval_rules_check(const ApprovalRule *rules, int n, int *index, const char **why);
+/* Adds the standard rules when no rule exists (school: < 50,000 yuan school,
+ * < 500,000 county, else prefecture; county: < 500,000 county, < 2,000,000
+ * prefecture, else region; prefecture: < 2,000,000 prefecture, else region;
+ * region: region). In the caller's transaction, audited as actor. Returns the
+ * number added, or -1 with err set. */
+int approval_rules_load_standard(Db *db, const char *actor, char *err, size_t errlen);
+/* Loads the active rules (arena a, lowest min first per scope) into *out. The
+ * number, or -1. */
+int approval_rules_load(Db *db, Arena *a, ApprovalRule **out);
+
+/* The demo's projects in every state across the region (about one per four
+ * recipient schools, at least 40), with decisions consistent with their chains,
+ * and the standard approval rules. Its own transaction. 0, or 1 with err set. */
+int project_demo_load(Db *db, uint64_t seed, char *err, size_t errlen);
+
+/* ---- handlers ---- */
+void project_api_list(Req *r);        /* GET /api/v1/projects */
+void project_api_create(Req *r);      /* POST /api/v1/projects */
+void project_api_get(Req *r);         /* GET /api/v1/projects/{id} */
+void project_api_patch(Req *r);       /* PATCH /api/v1/projects/{id} */
+void project_api_transition(Req *r);  /* POST /api/v1/projects/{id}/transitions */
+void approval_rules_api_get(Req *r);  /* GET /api/v1/approval-rules */
+void approval_rules_api_put(Req *r);  /* PUT /api/v1/approval-rules */
+void project_page_index(Req *r);      /* GET /projects */
+void project_page_xlsx(Req *r);       /* GET /projects.xlsx */
+void project_page_new(Req *r);        /* GET /projects/new */
+void project_page_create(Req *r);     /* POST /projects */
+void project_page_show(Req *r);       /* GET /projects/{id} */
+void project_page_update(Req *r);     /* POST /projects/{id} */
+void project_page_transition(Req *r); /* POST /projects/{id}/transition */
 
 #endif

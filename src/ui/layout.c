@@ -22,6 +22,8 @@ static const struct {
     {CAP_MATCH_RUN, "/match", "Matching"},
     {CAP_DATA_READ, "/plans", "One school, one plan"},
     {CAP_DATA_READ, "/projects", "Projects"},
+    {CAP_DATA_READ, "/agreements", "Agreements"},
+    {CAP_DATA_READ, "/brands", "Brands"},
     {CAP_DATA_READ, "/funds", "Funds"},
     {CAP_DATA_READ, "/supervisions", "Supervision"},
     {CAP_EVALUATE, "/evaluations", "Evaluations"},

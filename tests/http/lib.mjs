@@ -166,6 +166,8 @@ export async function startServer({ bin, db, args = [], init, demo, schools = 12
     const child = spawn(exe, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--trust-proxy', ...args], {
       cwd: ROOT,
       stdio: ['ignore', fd, fd],
+      // uploaded files of this suite's servers stay under build/test-tmp
+      env: { ...process.env, HUIJU_FILES: process.env.HUIJU_FILES || path.join(TMP, `files-${SUITE}`) },
     });
     fs.closeSync(fd);
     let exited = null;
