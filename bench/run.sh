@@ -354,5 +354,8 @@ else "bench: FAILED:", (.failures[] | "  - " + .) end
 bench/values.sh || fail "values at scale (bench/values.sh) failed" # issue 3: 12 M values, dashboards, nginx
 # matching, issue 4 (bench/match.sh)
 bench/match.sh || fail "matching benchmark (bench/match.sh) failed"
+# the work records of issues 5 and 6: demo steps, booking/redemption/approval rushes on two
+# server processes, page latency and size (bench/work.mjs)
+node bench/work.mjs || fail "work records benchmark (bench/work.mjs) failed"
 
 [ ${#FAILURES[@]} -eq 0 ] || exit 1

@@ -50,12 +50,12 @@ int activity_audience_fits(Req *r, const char *audience)
 
 /* ---- the store -------------------------------------------------------------------- */
 
-#define ACTIVITY_COLS                                                                             \
-    "a.id, a.org_id, o.code, o.name_zh, o.name_en, o.path, o.kind, a.kind, a.title,"              \
-    " a.description, a.place, a.online_url, a.audience, a.checkin_code, a.status, a.created_by,"  \
-    " a.starts_at, a.ends_at, a.booking_opens, a.booking_closes, a.cancel_until, a.created_at,"   \
-    " a.updated_at, a.capacity, a.booked, a.community_resource,"                                  \
-    " (SELECT count(*) FROM bookings w WHERE w.activity_id = a.id AND w.status = 'waiting'),"     \
+#define ACTIVITY_COLS                                                                              \
+    "a.id, a.org_id, o.code, o.name_zh, o.name_en, o.path, o.kind, a.kind, a.title,"               \
+    " a.description, a.place, a.online_url, a.audience, a.checkin_code, a.status, a.created_by,"   \
+    " a.starts_at, a.ends_at, a.booking_opens, a.booking_closes, a.cancel_until, a.created_at,"    \
+    " a.updated_at, a.capacity, a.booked, a.community_resource,"                                   \
+    " (SELECT count(*) FROM bookings w WHERE w.activity_id = a.id AND w.status = 'waiting'),"      \
     " (SELECT count(*) FROM bookings w WHERE w.activity_id = a.id AND w.status = 'attended')"
 
 static void activity_row(DbStmt *s, Arena *a, Activity *x)
@@ -137,8 +137,7 @@ static json_t *audit_json(const Activity *a)
 {
     json_t *j = activity_json(a, 0);
     for (const char *const *k = (const char *const[]){"org_name", "seats_left", "waiting",
-                                                      "attended", "created_at", "updated_at",
-                                                      NULL};
+                                                      "attended", "created_at", "updated_at", NULL};
          *k; k++)
         json_object_del(j, *k);
     return j;
@@ -318,16 +317,16 @@ ActResult activity_create(Req *r, ActInput *in, Activity *out)
     activity_new_code(code6);
     n.checkin_code = arena_strdup(r->arena, code6);
     if (db_begin(r->db) != DB_OK) return ACT_BUSY;
-    DbStmt *s = db_q(r->db,
-                     "INSERT INTO activities(org_id, kind, title, description, place, online_url,"
-                     " audience, starts_at, ends_at, capacity, booked, booking_opens,"
-                     " booking_closes, cancel_until, checkin_code, community_resource, status,"
-                     " created_by, created_at, updated_at)"
-                     " VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,'open',?,?,?) RETURNING id",
-                     "issssssiiiiiisisii", n.org_id, n.kind, n.title, n.description, n.place,
-                     n.online_url, n.audience, n.starts_at, n.ends_at, n.capacity,
-                     n.booking_opens, n.booking_closes, n.cancel_until, n.checkin_code,
-                     (int64_t)n.community_resource, n.created_by, now, now);
+    DbStmt *s =
+        db_q(r->db,
+             "INSERT INTO activities(org_id, kind, title, description, place, online_url,"
+             " audience, starts_at, ends_at, capacity, booked, booking_opens,"
+             " booking_closes, cancel_until, checkin_code, community_resource, status,"
+             " created_by, created_at, updated_at)"
+             " VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,'open',?,?,?) RETURNING id",
+             "issssssiiiiiisisii", n.org_id, n.kind, n.title, n.description, n.place, n.online_url,
+             n.audience, n.starts_at, n.ends_at, n.capacity, n.booking_opens, n.booking_closes,
+             n.cancel_until, n.checkin_code, (int64_t)n.community_resource, n.created_by, now, now);
     int rc = s ? db_step(s) : DB_ERROR;
     if (rc == DB_ROW) n.id = db_col_int(s, 0);
     db_done(s);
@@ -370,16 +369,16 @@ ActResult activity_update(Req *r, int64_t id, ActInput *in, Activity *out, ActWh
     int64_t now = now_s(), hit = 0;
     int rc = db_begin(r->db);
     if (rc == DB_OK) {
-        DbStmt *s = db_q(r->db,
-                         "UPDATE activities SET kind = ?, title = ?, description = ?, place = ?,"
-                         " online_url = ?, audience = ?, starts_at = ?, ends_at = ?, capacity = ?,"
-                         " booking_opens = ?, booking_closes = ?, cancel_until = ?,"
-                         " community_resource = ?, updated_at = ?"
-                         " WHERE id = ? AND status = 'open' AND booked <= ? RETURNING id",
-                         "ssssssiiiiiiiiii", n.kind, n.title, n.description, n.place,
-                         n.online_url, n.audience, n.starts_at, n.ends_at, n.capacity,
-                         n.booking_opens, n.booking_closes, n.cancel_until,
-                         (int64_t)n.community_resource, now, n.id, n.capacity);
+        DbStmt *s =
+            db_q(r->db,
+                 "UPDATE activities SET kind = ?, title = ?, description = ?, place = ?,"
+                 " online_url = ?, audience = ?, starts_at = ?, ends_at = ?, capacity = ?,"
+                 " booking_opens = ?, booking_closes = ?, cancel_until = ?,"
+                 " community_resource = ?, updated_at = ?"
+                 " WHERE id = ? AND status = 'open' AND booked <= ? RETURNING id",
+                 "ssssssiiiiiiiiii", n.kind, n.title, n.description, n.place, n.online_url,
+                 n.audience, n.starts_at, n.ends_at, n.capacity, n.booking_opens, n.booking_closes,
+                 n.cancel_until, (int64_t)n.community_resource, now, n.id, n.capacity);
         rc = s ? db_step(s) : DB_ERROR;
         if (rc == DB_ROW) hit = db_col_int(s, 0);
         db_done(s);
@@ -390,8 +389,7 @@ ActResult activity_update(Req *r, int64_t id, ActInput *in, Activity *out, ActWh
         hit = 0;
     if (rc == DB_OK && hit)
         rc = audit_log(r->db, r->auth.login, "activity.update", "activity",
-                       arena_printf(r->arena, "%lld", (long long)n.id), n.org_path, before,
-                       after);
+                       arena_printf(r->arena, "%lld", (long long)n.id), n.org_path, before, after);
     json_decref(before);
     json_decref(after);
     if (rc != DB_OK || !hit || db_commit(r->db) != DB_OK) {
@@ -409,8 +407,7 @@ ActResult activity_update(Req *r, int64_t id, ActInput *in, Activity *out, ActWh
 
 /* ---- API ------------------------------------------------------------------------- */
 
-void activity_send_result(Req *r, ActResult res, const ActInput *in, ActWhy why,
-                          const Activity *a)
+void activity_send_result(Req *r, ActResult res, const ActInput *in, ActWhy why, const Activity *a)
 {
     switch (res) {
     case ACT_OK:
@@ -492,10 +489,21 @@ static int input_from_json(Req *r, json_t *j, ActInput *in)
     return 1;
 }
 
-static const char *const create_fields[] = {
-    "org",          "kind",          "title",          "description", "place",
-    "online_url",   "audience",      "starts_at",      "ends_at",     "capacity",
-    "booking_opens", "booking_closes", "cancel_until", "community_resource", NULL};
+static const char *const create_fields[] = {"org",
+                                            "kind",
+                                            "title",
+                                            "description",
+                                            "place",
+                                            "online_url",
+                                            "audience",
+                                            "starts_at",
+                                            "ends_at",
+                                            "capacity",
+                                            "booking_opens",
+                                            "booking_closes",
+                                            "cancel_until",
+                                            "community_resource",
+                                            NULL};
 
 void activity_api_create(Req *r)
 {
@@ -627,9 +635,8 @@ static int filter_from_query(Req *r, ActFilter *f)
     f->limit = 50;
     const char *org = req_query(r, "org"), *kind = req_query(r, "kind"),
                *st = req_query(r, "status"), *aud = req_query(r, "audience"),
-               *from = req_query(r, "from"), *to = req_query(r, "to"),
-               *open = req_query(r, "open"), *lim = req_query(r, "limit"),
-               *cur = req_query(r, "cursor");
+               *from = req_query(r, "from"), *to = req_query(r, "to"), *open = req_query(r, "open"),
+               *lim = req_query(r, "limit"), *cur = req_query(r, "cursor");
     const char *why = NULL;
     if (lim && *lim && !parse_int(lim, 1, 500, &f->limit))
         why = T(r, "limit must be a whole number from 1 to 500.");
@@ -685,17 +692,19 @@ void activity_api_list(Req *r)
     DbStmt *s = db_q(
         r->db,
         "SELECT " ACTIVITY_COLS " FROM activities a JOIN orgs o ON o.id = a.org_id"
-        " WHERE " NEAR_SQL("a.org_id") " AND (CAST(? AS TEXT) IS NULL OR substr(o.path, 1,"
-        " length(CAST(? AS TEXT))) = ?)"
-        " AND (CAST(? AS TEXT) IS NULL OR a.kind = ?)"
-        " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
-        " AND (CAST(? AS TEXT) IS NULL OR a.audience = ?)"
-        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at >= ?)"
-        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at < ?)"
-        " AND (CAST(? AS BIGINT) = 0 OR (a.status = 'open' AND a.booking_opens <= ?"
-        " AND a.booking_closes > ?))"
-        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at > ? OR (a.starts_at = ? AND a.id > ?))"
-        " ORDER BY a.starts_at, a.id LIMIT ?",
+        " WHERE " NEAR_SQL(
+            "a.org_id") " AND (CAST(? AS TEXT) IS NULL OR substr(o.path, 1,"
+                        " length(CAST(? AS TEXT))) = ?)"
+                        " AND (CAST(? AS TEXT) IS NULL OR a.kind = ?)"
+                        " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
+                        " AND (CAST(? AS TEXT) IS NULL OR a.audience = ?)"
+                        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at >= ?)"
+                        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at < ?)"
+                        " AND (CAST(? AS BIGINT) = 0 OR (a.status = 'open' AND a.booking_opens <= ?"
+                        " AND a.booking_closes > ?))"
+                        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at > ? OR (a.starts_at = ? AND "
+                        "a.id > ?))"
+                        " ORDER BY a.starts_at, a.id LIMIT ?",
         "issssssssssiiiiiiiiiiii", REACH_ARGS(r, CAP_ACTIVITY_BOOK), f.org_path, f.org_path,
         f.org_path, f.kind, f.kind, f.status, f.status, f.audience, f.audience, f.from, f.from,
         f.to, f.to, f.open_now, now, now, f.has_cursor, f.cur_t, f.cur_t, f.cur_id, f.limit + 1);
@@ -719,11 +728,11 @@ void activity_api_list(Req *r)
     }
     db_done(s);
     json_t *out = json_pack("{s:o}", "items", items);
-    json_object_set_new(out, "next_cursor",
-                        more ? json_string(arena_printf(r->arena, "%lld.%lld",
-                                                        (long long)last.starts_at,
-                                                        (long long)last.id))
-                             : json_null());
+    json_object_set_new(
+        out, "next_cursor",
+        more ? json_string(arena_printf(r->arena, "%lld.%lld", (long long)last.starts_at,
+                                        (long long)last.id))
+             : json_null());
     req_send_json(r, 200, out);
 }
 
@@ -732,17 +741,19 @@ DbStmt *activity_list_query(Req *r, const char *org_path, const char *status, in
                             int64_t from, int64_t limit)
 {
     int64_t now = now_s();
-    return db_q(r->db,
-                "SELECT " ACTIVITY_COLS " FROM activities a JOIN orgs o ON o.id = a.org_id"
-                " WHERE " NEAR_SQL("a.org_id") " AND (CAST(? AS TEXT) IS NULL OR substr(o.path,"
-                " 1, length(CAST(? AS TEXT))) = ?)"
-                " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
-                " AND (CAST(? AS BIGINT) = 0 OR a.starts_at >= ?)"
-                " AND (CAST(? AS BIGINT) = 0 OR (a.status = 'open' AND a.booking_opens <= ?"
-                " AND a.booking_closes > ?))"
-                " ORDER BY a.starts_at, a.id LIMIT ?",
-                "issssssiiiiii", REACH_ARGS(r, CAP_ACTIVITY_BOOK), org_path, org_path, org_path,
-                status, status, from, from, (int64_t)open_now, now, now, limit);
+    return db_q(
+        r->db,
+        "SELECT " ACTIVITY_COLS " FROM activities a JOIN orgs o ON o.id = a.org_id"
+        " WHERE " NEAR_SQL(
+            "a.org_id") " AND (CAST(? AS TEXT) IS NULL OR substr(o.path,"
+                        " 1, length(CAST(? AS TEXT))) = ?)"
+                        " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
+                        " AND (CAST(? AS BIGINT) = 0 OR a.starts_at >= ?)"
+                        " AND (CAST(? AS BIGINT) = 0 OR (a.status = 'open' AND a.booking_opens <= ?"
+                        " AND a.booking_closes > ?))"
+                        " ORDER BY a.starts_at, a.id LIMIT ?",
+        "issssssiiiiii", REACH_ARGS(r, CAP_ACTIVITY_BOOK), org_path, org_path, org_path, status,
+        status, from, from, (int64_t)open_now, now, now, limit);
 }
 
 void activity_list_row(DbStmt *s, Arena *a, Activity *x)

@@ -47,10 +47,11 @@
  *     community_resource organised by the county or a unit inside it (each such
  *     activity is one use of a community education resource); recomputed at close.
  *
- * Files: activity.c (model, validation, the activities API), activity_booking.c
+ * Files: activity_rules.c (the pure rules, times, labels), activity.c (access,
+ * validation, the store, the activities API), activity_booking.c
  * (bookings, cancellation, check-in, close), activity_feed.c (figures),
  * activity_page.c (organisers' pages, attendance in Excel), mobile.c (phone
- * pages), activity_demo.c (demo records). */
+ * pages), activity_demo.c and activity_demo_write.c (demo records). */
 #ifndef HUIJU_ACTIVITY_H
 #define HUIJU_ACTIVITY_H
 
@@ -64,17 +65,15 @@
 typedef struct Activity {
     int64_t id, org_id;
     const char *org_code, *org_name, *org_name_en, *org_path, *org_kind;
-    const char *kind, *title, *description, *place, *online_url, *audience, *checkin_code,
-        *status, *created_by;
-    int64_t starts_at, ends_at, booking_opens, booking_closes, cancel_until, created_at,
-        updated_at;
+    const char *kind, *title, *description, *place, *online_url, *audience, *checkin_code, *status,
+        *created_by;
+    int64_t starts_at, ends_at, booking_opens, booking_closes, cancel_until, created_at, updated_at;
     int64_t capacity, booked, waiting, attended;
     int community_resource;
 } Activity;
 
 typedef struct Booking {
-    int64_t id, activity_id, user_id, arrival, created_at, updated_at, cancelled_at,
-        checked_in_at;
+    int64_t id, activity_id, user_id, arrival, created_at, updated_at, cancelled_at, checked_in_at;
     const char *status, *login, *name, *checked_in_by;
     int64_t position; /* place on the waiting list (1 first), 0 when not waiting */
 } Booking;
@@ -147,18 +146,18 @@ typedef enum {
 /* Why a booking operation was refused with ACT_CONFLICT. */
 typedef enum {
     WHY_NONE,
-    WHY_NOT_OPEN,     /* the activity is cancelled or done */
-    WHY_NOT_YET,      /* booking has not opened yet */
-    WHY_CLOSED,       /* booking has closed */
-    WHY_ALREADY,      /* the person has a live booking */
-    WHY_DEADLINE,     /* past cancel_until */
-    WHY_STATUS,       /* the booking is not in a status that allows it */
-    WHY_WAITING,      /* check-in of a booking still on the waiting list */
-    WHY_TIME,         /* check-in outside the time allowed */
-    WHY_ATTENDED,     /* cancelling an activity people have checked in to */
-    WHY_NOT_STARTED,  /* closing an activity before its start */
-    WHY_RACE,         /* changed meanwhile */
-    WHY_CAPACITY      /* capacity below the seats held */
+    WHY_NOT_OPEN,    /* the activity is cancelled or done */
+    WHY_NOT_YET,     /* booking has not opened yet */
+    WHY_CLOSED,      /* booking has closed */
+    WHY_ALREADY,     /* the person has a live booking */
+    WHY_DEADLINE,    /* past cancel_until */
+    WHY_STATUS,      /* the booking is not in a status that allows it */
+    WHY_WAITING,     /* check-in of a booking still on the waiting list */
+    WHY_TIME,        /* check-in outside the time allowed */
+    WHY_ATTENDED,    /* cancelling an activity people have checked in to */
+    WHY_NOT_STARTED, /* closing an activity before its start */
+    WHY_RACE,        /* changed meanwhile */
+    WHY_CAPACITY     /* capacity below the seats held */
 } ActWhy;
 
 /* The reason in words (translated). */
@@ -193,11 +192,11 @@ int activity_visible(Req *r, const char *org_path);
 int activity_organiser(Req *r, const char *org_path);
 /* The SQL condition of the near rule on the organiser-id column `col` (the ids
  * of the units near the caller's grants); binds REACH_ARGS(r, CAP_ACTIVITY_BOOK). */
-#define NEAR_SQL(col)                                                                             \
-    col " IN (SELECT no.id FROM grants g JOIN orgs go ON go.id = g.org_id"                        \
-    " JOIN role_caps rc ON rc.role = g.role JOIN orgs no ON"                                      \
-    " (substr(no.path, 1, length(go.path)) = go.path"                                             \
-    " OR substr(go.path, 1, length(no.path)) = no.path) WHERE g.user_id = ? AND rc.cap = ?)"
+#define NEAR_SQL(col)                                                                              \
+    col " IN (SELECT no.id FROM grants g JOIN orgs go ON go.id = g.org_id"                         \
+        " JOIN role_caps rc ON rc.role = g.role JOIN orgs no ON"                                   \
+        " (substr(no.path, 1, length(go.path)) = go.path"                                          \
+        " OR substr(go.path, 1, length(no.path)) = no.path) WHERE g.user_id = ? AND rc.cap = ?)"
 
 /* The near activities in start order: under org_path (NULL: all), of a status
  * (NULL: any), bookable now (open_now), starting at or after `from` (0: any);
@@ -212,8 +211,7 @@ int activity_audience_fits(Req *r, const char *audience);
 /* Loads an activity for a handler: 1, or 0 with 404 sent (missing, not near). */
 int activity_load_visible(Req *r, Activity *a);
 /* Sends the result of an operation (422, 404, 403, 409 with why, 503). */
-void activity_send_result(Req *r, ActResult res, const ActInput *in, ActWhy why,
-                          const Activity *a);
+void activity_send_result(Req *r, ActResult res, const ActInput *in, ActWhy why, const Activity *a);
 
 /* ---- bookings (activity_booking.c) ---- */
 
@@ -226,8 +224,8 @@ ActResult booking_book(Db *db, Arena *ar, const Activity *a, int64_t user_id, co
 /* Cancels booking_id (owner_id: the only person allowed; 0 for anyone); a freed
  * seat goes to the first waiting booking. ACT_OK with *out, ACT_NOT_FOUND,
  * ACT_CONFLICT (WHY_STATUS, WHY_NOT_OPEN, WHY_DEADLINE), ACT_BUSY, ACT_ERROR. */
-ActResult booking_cancel(Db *db, Arena *ar, int64_t booking_id, int64_t owner_id,
-                         const char *actor, int64_t now, Booking *out, ActWhy *why);
+ActResult booking_cancel(Db *db, Arena *ar, int64_t booking_id, int64_t owner_id, const char *actor,
+                         int64_t now, Booking *out, ActWhy *why);
 /* Checks booking_id in (booked → attended) and feeds the participation figures.
  * organiser: the organisers' time rule applies. ACT_OK, ACT_NOT_FOUND,
  * ACT_CONFLICT (WHY_NOT_OPEN, WHY_WAITING, WHY_STATUS, WHY_TIME), ACT_BUSY,
@@ -243,8 +241,8 @@ ActResult activity_cancel(Db *db, Arena *ar, const Activity *a, const char *acto
 /* Moves waiting bookings of the activity to booked while seats are free (in
  * arrival order), inside the caller's transaction which holds the activity's
  * row. The number promoted, or -1 (DB error code in *rc). */
-int booking_promote(Db *db, Arena *ar, int64_t activity_id, const char *org_path,
-                    const char *actor, int64_t now, int *rc);
+int booking_promote(Db *db, Arena *ar, int64_t activity_id, const char *org_path, const char *actor,
+                    int64_t now, int *rc);
 /* Loads booking id with its person and waiting position. 1, 0, -1. */
 int booking_load(Db *db, Arena *a, int64_t id, Booking *out);
 /* The live or last booking of user_id for the activity. 1, 0, -1. */
@@ -254,11 +252,11 @@ json_t *booking_json(const Booking *b, const Activity *a);
 /* Reads a booking row of BOOKING_COLS (see activity_booking.c). */
 void booking_row(DbStmt *s, Arena *a, Booking *b);
 /* The columns booking_row reads, from bookings b JOIN users u. */
-#define BOOKING_COLS                                                                              \
-    "b.id, b.activity_id, b.user_id, b.status, b.arrival, b.created_at, b.updated_at,"            \
-    " b.cancelled_at, b.checked_in_at, b.checked_in_by, u.login, u.name,"                         \
-    " CASE WHEN b.status = 'waiting' THEN (SELECT count(*) FROM bookings w"                       \
-    " WHERE w.activity_id = b.activity_id AND w.status = 'waiting' AND w.arrival <= b.arrival)"  \
+#define BOOKING_COLS                                                                               \
+    "b.id, b.activity_id, b.user_id, b.status, b.arrival, b.created_at, b.updated_at,"             \
+    " b.cancelled_at, b.checked_in_at, b.checked_in_by, u.login, u.name,"                          \
+    " CASE WHEN b.status = 'waiting' THEN (SELECT count(*) FROM bookings w"                        \
+    " WHERE w.activity_id = b.activity_id AND w.status = 'waiting' AND w.arrival <= b.arrival)"    \
     " ELSE 0 END"
 
 /* ---- figures (activity_feed.c) ---- */
@@ -317,24 +315,24 @@ void booking_api_mine(Req *r);      /* GET /api/v1/bookings */
 void booking_api_cancel(Req *r);    /* POST /api/v1/bookings/{id}/cancel */
 void booking_api_checkin(Req *r);   /* POST /api/v1/bookings/{id}/checkin */
 
-void activity_page_index(Req *r);      /* GET /activities */
-void activity_page_new(Req *r);        /* GET /activities/new */
-void activity_page_create(Req *r);     /* POST /activities */
-void activity_page_show(Req *r);       /* GET /activities/{id} */
-void activity_page_checkin(Req *r);    /* POST /activities/{id}/checkin */
-void activity_page_close(Req *r);      /* POST /activities/{id}/close */
-void activity_page_cancel(Req *r);     /* POST /activities/{id}/cancel */
-void activity_xlsx_one(Req *r);        /* GET /activities/{id}/attendance.xlsx */
-void activity_xlsx_summary(Req *r);    /* GET /activities/attendance.xlsx?org=&year= */
+void activity_page_index(Req *r);   /* GET /activities */
+void activity_page_new(Req *r);     /* GET /activities/new */
+void activity_page_create(Req *r);  /* POST /activities */
+void activity_page_show(Req *r);    /* GET /activities/{id} */
+void activity_page_checkin(Req *r); /* POST /activities/{id}/checkin */
+void activity_page_close(Req *r);   /* POST /activities/{id}/close */
+void activity_page_cancel(Req *r);  /* POST /activities/{id}/cancel */
+void activity_xlsx_one(Req *r);     /* GET /activities/{id}/attendance.xlsx */
+void activity_xlsx_summary(Req *r); /* GET /activities/attendance.xlsx?org=&year= */
 
-void mobile_home(Req *r);            /* GET /m */
-void mobile_activities(Req *r);      /* GET /m/activities */
-void mobile_activity(Req *r);        /* GET /m/activities/{id} */
-void mobile_book(Req *r);            /* POST /m/activities/{id}/book */
-void mobile_bookings(Req *r);        /* GET /m/bookings */
-void mobile_cancel(Req *r);          /* POST /m/bookings/{id}/cancel */
-void mobile_checkin(Req *r);         /* POST /m/checkin */
-void mobile_courses(Req *r);         /* GET /m/courses */
+void mobile_home(Req *r);       /* GET /m */
+void mobile_activities(Req *r); /* GET /m/activities */
+void mobile_activity(Req *r);   /* GET /m/activities/{id} */
+void mobile_book(Req *r);       /* POST /m/activities/{id}/book */
+void mobile_bookings(Req *r);   /* GET /m/bookings */
+void mobile_cancel(Req *r);     /* POST /m/bookings/{id}/cancel */
+void mobile_checkin(Req *r);    /* POST /m/checkin */
+void mobile_courses(Req *r);    /* GET /m/courses */
 
 /* Labels in the request's language (static text). */
 const char *activity_kind_label(Req *r, const char *kind);

@@ -69,11 +69,10 @@ int booking_find(Db *db, Arena *a, int64_t activity_id, int64_t user_id, Booking
 json_t *booking_json(const Booking *b, const Activity *a)
 {
     Arena *ar = arena_new();
-    json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)b->id,
-                          "activity", (json_int_t)b->activity_id, "user", b->login, "name",
-                          b->name, "status", b->status, "arrival", (json_int_t)b->arrival,
-                          "created_at", (json_int_t)b->created_at, "updated_at",
-                          (json_int_t)b->updated_at);
+    json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I}", "id", (json_int_t)b->id, "activity",
+                          (json_int_t)b->activity_id, "user", b->login, "name", b->name, "status",
+                          b->status, "arrival", (json_int_t)b->arrival, "created_at",
+                          (json_int_t)b->created_at, "updated_at", (json_int_t)b->updated_at);
     json_object_set_new(j, "position", b->position ? json_integer(b->position) : json_null());
     json_object_set_new(j, "cancelled_at",
                         b->cancelled_at ? json_string(activity_time_text(ar, b->cancelled_at))
@@ -240,8 +239,8 @@ ActResult booking_book(Db *db, Arena *ar, const Activity *a, int64_t user_id, co
     return booking_load(db, ar, id, out) == 1 ? ACT_OK : ACT_ERROR;
 }
 
-int booking_promote(Db *db, Arena *ar, int64_t activity_id, const char *org_path,
-                    const char *actor, int64_t now, int *rc)
+int booking_promote(Db *db, Arena *ar, int64_t activity_id, const char *org_path, const char *actor,
+                    int64_t now, int *rc)
 {
     int n = 0;
     for (;;) {
@@ -280,8 +279,8 @@ int booking_promote(Db *db, Arena *ar, int64_t activity_id, const char *org_path
     }
 }
 
-ActResult booking_cancel(Db *db, Arena *ar, int64_t booking_id, int64_t owner_id,
-                         const char *actor, int64_t now, Booking *out, ActWhy *why)
+ActResult booking_cancel(Db *db, Arena *ar, int64_t booking_id, int64_t owner_id, const char *actor,
+                         int64_t now, Booking *out, ActWhy *why)
 {
     *why = WHY_NONE;
     Booking b;
@@ -408,8 +407,8 @@ ActResult booking_checkin(Db *db, Arena *ar, int64_t booking_id, int organiser, 
     }
     rc = activity_feed_checkin(db, actor, &a, b.user_id, first, guided);
     if (rc == DB_OK)
-        rc = audit_booking(db, ar, actor, "booking.checkin", booking_id, a.id, b.user_id,
-                           "booked", "attended", b.arrival, a.org_path);
+        rc = audit_booking(db, ar, actor, "booking.checkin", booking_id, a.id, b.user_id, "booked",
+                           "attended", b.arrival, a.org_path);
     if (rc != DB_OK || (rc = db_commit(db)) != DB_OK) {
         db_rollback(db);
         return db_result(rc);
@@ -532,8 +531,7 @@ static int empty_body(Req *r)
 /* A 409 that also carries the booking concerned. */
 static void send_conflict(Req *r, ActWhy why, const Activity *a, const Booking *b)
 {
-    json_t *e = json_pack("{s:s,s:s}", "code", "conflict", "message",
-                          activity_why_text(r, why, a));
+    json_t *e = json_pack("{s:s,s:s}", "code", "conflict", "message", activity_why_text(r, why, a));
     if (b && b->id) json_object_set_new(e, "booking", booking_json(b, NULL));
     req_send_json(r, 409, json_pack("{s:o}", "error", e));
 }
@@ -739,7 +737,8 @@ void booking_api_mine(Req *r)
     }
     Booking *list = arena_alloc(r->arena, sizeof *list * 200);
     int n = 0;
-    while (n < 200 && db_step(s) == DB_ROW) booking_row(s, r->arena, &list[n++]);
+    while (n < 200 && db_step(s) == DB_ROW)
+        booking_row(s, r->arena, &list[n++]);
     db_done(s);
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {

@@ -89,7 +89,8 @@ int activity_feed_checkin(Db *db, const char *actor, const Activity *a, int64_t 
 {
     int year;
     activity_month_of(a->starts_at, &year, NULL, NULL, NULL);
-    int64_t yfrom = activity_local_time(year, 1, 1, 0, 0), yto = activity_local_time(year + 1, 1, 1, 0, 0);
+    int64_t yfrom = activity_local_time(year, 1, 1, 0, 0),
+            yto = activity_local_time(year + 1, 1, 1, 0, 0);
     /* the months whose figure may move: the new attendance's, and the month of the
      * first attendance before it when the new one comes earlier */
     int64_t months[2][2];
@@ -112,7 +113,8 @@ int activity_feed_checkin(Db *db, const char *actor, const Activity *a, int64_t 
     if (!s) return DB_ERROR;
     int64_t schools[8];
     int ns = 0;
-    while (ns < 8 && db_step(s) == DB_ROW) schools[ns++] = db_col_int(s, 0);
+    while (ns < 8 && db_step(s) == DB_ROW)
+        schools[ns++] = db_col_int(s, 0);
     db_done(s);
     FeedCell cells[32];
     int n = 0;
@@ -156,8 +158,8 @@ int activity_feed_close(Db *db, const char *actor, const Activity *a)
     if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
     cells[n] = (FeedCell){.org_id = a->org_id, .code = "activities_held", .value = (double)held};
     period_of(a->starts_at, cells[n++].period);
-    cells[n] = (FeedCell){.org_id = a->org_id, .code = "activities_low_participation",
-                          .value = (double)low};
+    cells[n] = (FeedCell){
+        .org_id = a->org_id, .code = "activities_low_participation", .value = (double)low};
     period_of(a->starts_at, cells[n++].period);
     /* the county holding the organiser (or being it) */
     int64_t county = 0;
@@ -184,8 +186,8 @@ int activity_feed_close(Db *db, const char *actor, const Activity *a)
                    "ssii", path, path, activity_local_time(year, 1, 1, 0, 0),
                    activity_local_time(year + 1, 1, 1, 0, 0)) != 1)
             return DB_ERROR;
-        cells[n] = (FeedCell){.org_id = county, .code = "community_resources_used",
-                              .value = (double)used};
+        cells[n] =
+            (FeedCell){.org_id = county, .code = "community_resources_used", .value = (double)used};
         snprintf(cells[n++].period, sizeof cells[0].period, "%04d", year);
     }
     char key[32];

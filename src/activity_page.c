@@ -74,8 +74,7 @@ void activity_page_index(Req *r)
            T(r, "Participation by unit (Excel)"));
     }
     hf(r, "<a href=\"/m/activities\">%s</a></p>", T(r, "Book on the phone page"));
-    hf(r,
-       "<form method=get action=\"/activities\" class=filters><label>%s<select name=status>",
+    hf(r, "<form method=get action=\"/activities\" class=filters><label>%s<select name=status>",
        T(r, "Status"));
     options(r, activity_statuses, st && *st ? st : NULL, activity_status_label, 1);
     hf(r,
@@ -103,8 +102,7 @@ void activity_page_index(Req *r)
            T(r, "Activity"), (long long)a.id, a.title, activity_kind_label(r, a.kind),
            T(r, "Starts"), fmt_time(r->arena, a.starts_at), T(r, "Organiser"),
            activity_org_name(r, &a), T(r, "Seats"), (long long)a.booked, (long long)a.capacity,
-           a.waiting ? arena_printf(r->arena, " (+%lld %s)", (long long)a.waiting,
-                                    T(r, "waiting"))
+           a.waiting ? arena_printf(r->arena, " (+%lld %s)", (long long)a.waiting, T(r, "waiting"))
                      : "",
            T(r, "Attended"), (long long)a.attended, T(r, "Status"));
         status_tag(r, a.status);
@@ -149,8 +147,8 @@ static void activity_form(Req *r, const ActInput *in)
     options(r, activity_kinds, in ? in->kind : NULL, activity_kind_label, 0);
     H(r, "</select></label>");
     field_error(r, in, "kind");
-    hf(r, "<label>%s<input name=title required maxlength=200 value=\"%s\"></label>",
-       T(r, "Title"), v_or(in ? in->title : NULL, ""));
+    hf(r, "<label>%s<input name=title required maxlength=200 value=\"%s\"></label>", T(r, "Title"),
+       v_or(in ? in->title : NULL, ""));
     field_error(r, in, "title");
     hf(r, "<label>%s<textarea name=description rows=3 maxlength=4000>%s</textarea></label>",
        T(r, "Description"), v_or(in ? in->description : NULL, ""));
@@ -158,8 +156,9 @@ static void activity_form(Req *r, const ActInput *in)
     hf(r, "<label>%s<input name=place maxlength=200 value=\"%s\"></label>", T(r, "Place"),
        v_or(in ? in->place : NULL, ""));
     field_error(r, in, "place");
-    hf(r, "<label>%s<input name=online_url type=url maxlength=500 value=\"%s\" "
-          "placeholder=\"https://\"></label>",
+    hf(r,
+       "<label>%s<input name=online_url type=url maxlength=500 value=\"%s\" "
+       "placeholder=\"https://\"></label>",
        T(r, "Online link (instead of or besides a place)"), v_or(in ? in->online_url : NULL, ""));
     field_error(r, in, "online_url");
     hf(r, "<label>%s<select name=audience>", T(r, "Audience"));
@@ -168,8 +167,9 @@ static void activity_form(Req *r, const ActInput *in)
     field_error(r, in, "audience");
     time_input(r, in, "starts_at", T(r, "Starts (Beijing time)"), in ? in->starts_at : NULL, 1);
     time_input(r, in, "ends_at", T(r, "Ends"), in ? in->ends_at : NULL, 1);
-    hf(r, "<label>%s<input name=capacity required inputmode=numeric maxlength=5 value=\"%s\">"
-          "</label>",
+    hf(r,
+       "<label>%s<input name=capacity required inputmode=numeric maxlength=5 value=\"%s\">"
+       "</label>",
        T(r, "Capacity (seats)"), v_or(in ? in->capacity_text : NULL, "30"));
     field_error(r, in, "capacity");
     hf(r, "<p class=note>%s</p>",
@@ -180,8 +180,7 @@ static void activity_form(Req *r, const ActInput *in)
     time_input(r, in, "cancel_until", T(r, "Cancellation possible until"),
                in ? in->cancel_until : NULL, 0);
     hf(r, "<label class=check><input type=checkbox name=community_resource value=1%s> %s</label>",
-       in && in->community_resource ? " checked" : "",
-       T(r, "Uses a community education resource"));
+       in && in->community_resource ? " checked" : "", T(r, "Uses a community education resource"));
     hf(r, "<button>%s</button></form>", T(r, "Create the activity"));
 }
 
@@ -254,7 +253,8 @@ static void button_form(Req *r, const char *action, const char *label, const cha
 {
     hf(r, "<form method=post action=\"%s\" class=inline>", action);
     form_csrf(r);
-    if (hidden_name) hf(r, "<input type=hidden name=%s value=\"%lld\">", hidden_name, (long long)hidden);
+    if (hidden_name)
+        hf(r, "<input type=hidden name=%s value=\"%lld\">", hidden_name, (long long)hidden);
     hf(r, "<button>%s</button></form> ", label);
 }
 
@@ -325,8 +325,8 @@ static void show(Req *r, const Activity *a, int status, const char *notice)
             hf(r, "%s · %s", b.checked_in_at ? fmt_time(r->arena, b.checked_in_at) : "",
                b.checked_in_by ? b.checked_in_by : "");
         else if (!strcmp(b.status, "booked") && can_check)
-            button_form(r, arena_printf(r->arena, "%s/checkin", base), T(r, "Check in"),
-                        "booking", b.id);
+            button_form(r, arena_printf(r->arena, "%s/checkin", base), T(r, "Check in"), "booking",
+                        b.id);
         H(r, "</td></tr>");
     }
     db_done(s);
@@ -383,9 +383,10 @@ void activity_page_checkin(Req *r)
     int64_t id = 0;
     const char *v = req_form(r, "booking");
     Booking b;
-    if (!v || !parse_int(v, 1, INT64_MAX / 2, &id) ||
-        booking_load(r->db, r->arena, id, &b) != 1 || b.activity_id != a.id) {
-        show(r, &a, 422, arena_printf(r->arena, "booking %s", T(r, "is not a booking of this activity")));
+    if (!v || !parse_int(v, 1, INT64_MAX / 2, &id) || booking_load(r->db, r->arena, id, &b) != 1 ||
+        b.activity_id != a.id) {
+        show(r, &a, 422,
+             arena_printf(r->arena, "booking %s", T(r, "is not a booking of this activity")));
         return;
     }
     ActWhy why;
@@ -444,8 +445,8 @@ void activity_xlsx_one(Req *r)
     cell_text(&c[0], T(r, "Participation (attended / capacity)"));
     cell_num(&c[1], 100.0 * (double)a.attended / (double)a.capacity, 1, "%");
     Table *t = table_new(r->arena, "bookings", T(r, "Bookings"), 7, T(r, "No."), T(r, "Person"),
-                         T(r, "Login"), T(r, "Status"), T(r, "Waiting position"),
-                         T(r, "Booked at"), T(r, "Checked in"));
+                         T(r, "Login"), T(r, "Status"), T(r, "Waiting position"), T(r, "Booked at"),
+                         T(r, "Checked in"));
     DbStmt *s = db_q(r->db,
                      "SELECT " BOOKING_COLS " FROM bookings b JOIN users u ON u.id = b.user_id"
                      " WHERE b.activity_id = ? ORDER BY b.arrival",
@@ -512,11 +513,11 @@ void activity_xlsx_summary(Req *r)
                      "i", unit.id);
     while (s && db_step(s) == DB_ROW && nu < MAX_UNITS) {
         const char *en = db_col_text(s, 2);
-        u[nu++] = (Unit){.code = arena_strdup(r->arena, db_col_text(s, 0)),
-                         .name = arena_strdup(r->arena, !strcmp(r->lang, "en") && en && *en
-                                                            ? en
-                                                            : db_col_text(s, 1)),
-                         .path = arena_strdup(r->arena, db_col_text(s, 3))};
+        u[nu++] =
+            (Unit){.code = arena_strdup(r->arena, db_col_text(s, 0)),
+                   .name = arena_strdup(
+                       r->arena, !strcmp(r->lang, "en") && en && *en ? en : db_col_text(s, 1)),
+                   .path = arena_strdup(r->arena, db_col_text(s, 3))};
     }
     db_done(s);
     /* the done activities of the year in the unit, each added to the unit and its child */
@@ -558,19 +559,20 @@ void activity_xlsx_summary(Req *r)
             }
     }
     db_done(s);
-    Table *t = table_new(r->arena, "participation",
-                         arena_printf(r->arena, "%s %lld", T(r, "Participation by unit"),
-                                      (long long)y),
-                         8, T(r, "Unit"), T(r, "Activities held"), T(r, "Seats"),
-                         T(r, "Attended"), T(r, "Participation"), T(r, "Under 60 %"),
-                         T(r, "Share under 60 %"), T(r, "Households taking part"));
+    Table *t =
+        table_new(r->arena, "participation",
+                  arena_printf(r->arena, "%s %lld", T(r, "Participation by unit"), (long long)y), 8,
+                  T(r, "Unit"), T(r, "Activities held"), T(r, "Seats"), T(r, "Attended"),
+                  T(r, "Participation"), T(r, "Under 60 %"), T(r, "Share under 60 %"),
+                  T(r, "Households taking part"));
     t->note = T(r, "Done activities organised in the unit or below it; participation is attended "
                    "seats over capacity; households are parent accounts of the unit's schools "
                    "who attended at least once in the year.");
     for (int i = 0; i < nu; i++) {
         if (i && !u[i].held && !u[i].households) continue;
         Cell *c = table_row(r->arena, t);
-        cell_text(&c[0], i ? u[i].name : arena_printf(r->arena, "%s (%s)", u[i].name, T(r, "total")));
+        cell_text(&c[0],
+                  i ? u[i].name : arena_printf(r->arena, "%s (%s)", u[i].name, T(r, "total")));
         cell_num(&c[1], (double)u[i].held, 0, NULL);
         cell_num(&c[2], (double)u[i].capacity, 0, NULL);
         cell_num(&c[3], (double)u[i].attended, 0, NULL);
@@ -584,6 +586,6 @@ void activity_xlsx_summary(Req *r)
     Book *bk = book_new(r);
     book_sheet(bk, T(r, "Participation"), tables, 1);
     book_send(bk, arena_printf(r->arena, "participation-%s-%lld.xlsx", unit.code, (long long)y),
-              arena_printf(r->arena, "%s-%s-%lld.xlsx", org_name(r, &unit),
-                           T(r, "Participation"), (long long)y));
+              arena_printf(r->arena, "%s-%s-%lld.xlsx", org_name(r, &unit), T(r, "Participation"),
+                           (long long)y));
 }

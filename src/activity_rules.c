@@ -12,9 +12,9 @@
 
 /* ---- pure logic --------------------------------------------------------------- */
 
-const char *const activity_kinds[] = {"parent_class",      "guidance_day", "culture_day",
-                                      "volunteer_service", "study_tour",   "training",
-                                      NULL};
+const char *const activity_kinds[] = {
+    "parent_class", "guidance_day", "culture_day", "volunteer_service",
+    "study_tour",   "training",     NULL};
 const char *const activity_audiences[] = {"parents", "volunteers", "all", NULL};
 const char *const activity_statuses[] = {"open", "done", "cancelled", NULL};
 
@@ -122,7 +122,9 @@ void activity_month_of(int64_t t, int *year, int *month, int64_t *from, int64_t 
     if (year) *year = y;
     if (month) *month = m;
     if (from) *from = activity_local_time(y, m, 1, 0, 0);
-    if (to) *to = m == 12 ? activity_local_time(y + 1, 1, 1, 0, 0) : activity_local_time(y, m + 1, 1, 0, 0);
+    if (to)
+        *to = m == 12 ? activity_local_time(y + 1, 1, 1, 0, 0)
+                      : activity_local_time(y, m + 1, 1, 0, 0);
 }
 
 static int digits(const char *s, int n, int *out)
@@ -151,7 +153,8 @@ int activity_parse_time(const char *s, int64_t *out)
         if (*p == '.') {
             p++;
             if (*p < '0' || *p > '9') return 0;
-            while (*p >= '0' && *p <= '9') p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
         }
     }
     int64_t off = TZ;
@@ -291,4 +294,3 @@ const char *activity_why_text(Req *r, ActWhy why, const Activity *a)
         return T(r, "Conflict.");
     }
 }
-

@@ -48,8 +48,8 @@ const char *course_kind_label(Req *r, const char *k)
 
 int course_mime_ok(const char *m)
 {
-    return m && (!strcmp(m, "video/mp4") || !strcmp(m, "audio/mpeg") ||
-                 !strcmp(m, "application/pdf"));
+    return m &&
+           (!strcmp(m, "video/mp4") || !strcmp(m, "audio/mpeg") || !strcmp(m, "application/pdf"));
 }
 
 /* ---- the store ------------------------------------------------------------------ */
@@ -110,12 +110,12 @@ int course_manager(Req *r, const Course *c)
 
 static json_t *course_json(const Course *c)
 {
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:s,s:I}", "id",
-                          (json_int_t)c->id, "org", c->org_code, "org_name", c->org_name,
-                          "title", c->title, "stage", c->stage, "topic", c->topic, "kind",
-                          c->kind, "duration_min", (json_int_t)c->duration_min, "url", c->url,
-                          "published_on", c->published_on, "views", (json_int_t)c->views,
-                          "created_by", c->created_by, "created_at", (json_int_t)c->created_at);
+    json_t *j =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)c->id,
+                  "org", c->org_code, "org_name", c->org_name, "title", c->title, "stage", c->stage,
+                  "topic", c->topic, "kind", c->kind, "duration_min", (json_int_t)c->duration_min,
+                  "url", c->url, "published_on", c->published_on, "views", (json_int_t)c->views,
+                  "created_by", c->created_by, "created_at", (json_int_t)c->created_at);
     if (c->file_sha256) {
         char href[64];
         snprintf(href, sizeof href, "/api/v1/courses/%lld/file", (long long)c->id);
@@ -148,8 +148,7 @@ static int feed_publish(Db *db, const char *actor, const Course *c)
     return feed_cells(db, actor, &cell, 1, "feed.courses", key, c->org_path);
 }
 
-int course_view(Db *db, Arena *a, const Course *c, int64_t user_id, const char *actor,
-                int64_t now)
+int course_view(Db *db, Arena *a, const Course *c, int64_t user_id, const char *actor, int64_t now)
 {
     int rc = db_begin(db);
     if (rc != DB_OK) return rc;
@@ -174,10 +173,10 @@ int course_view(Db *db, Arena *a, const Course *c, int64_t user_id, const char *
         rc = feed_cells(db, actor, &cell, 1, "feed.courses", key, c->org_path);
     }
     if (rc == DB_OK) {
-        json_t *after = json_pack("{s:I,s:I}", "course", (json_int_t)c->id, "user_id",
-                                  (json_int_t)user_id);
-        rc = audit_log(db, actor, "course.view", "course", arena_printf(a, "%s", key),
-                       c->org_path, NULL, after);
+        json_t *after =
+            json_pack("{s:I,s:I}", "course", (json_int_t)c->id, "user_id", (json_int_t)user_id);
+        rc = audit_log(db, actor, "course.view", "course", arena_printf(a, "%s", key), c->org_path,
+                       NULL, after);
         json_decref(after);
     }
     if (rc != DB_OK || (rc = db_commit(db)) != DB_OK) {
@@ -355,9 +354,9 @@ static int store_file(Req *r, const Course *c, const char **field, const char **
         json_t *before = c->file_sha256 ? json_pack("{s:s}", "file_sha256", c->file_sha256) : NULL;
         json_t *after = json_pack("{s:s,s:s,s:s,s:I}", "file_sha256", sha, "file_name", name,
                                   "file_mime", mime, "file_size", (json_int_t)p->len);
-        rc = audit_log(r->db, r->auth.login, "course.file", "course",
-                       arena_printf(r->arena, "%lld", (long long)c->id), c->org_path, before,
-                       after);
+        rc =
+            audit_log(r->db, r->auth.login, "course.file", "course",
+                      arena_printf(r->arena, "%lld", (long long)c->id), c->org_path, before, after);
         json_decref(before);
         json_decref(after);
     }
@@ -389,9 +388,8 @@ static int load_visible(Req *r, Course *c)
 
 void course_api_create(Req *r)
 {
-    static const char *const fields[] = {"org",          "title", "stage",        "topic",
-                                         "kind",         "url",   "duration_min", "published_on",
-                                         NULL};
+    static const char *const fields[] = {"org", "title",        "stage",        "topic", "kind",
+                                         "url", "duration_min", "published_on", NULL};
     json_t *j = req_json_object(r, fields);
     if (!j) return;
     CourseInput in = {0};
@@ -481,7 +479,10 @@ void course_api_upload(Req *r)
     const char *field, *why;
     int st = store_file(r, &c, &field, &why);
     if (st) {
-        req_error(r, st, st == 413 ? "too_large" : st == 422 ? "invalid" : "busy",
+        req_error(r, st,
+                  st == 413   ? "too_large"
+                  : st == 422 ? "invalid"
+                              : "busy",
                   arena_printf(r->arena, "%s %s", field, why));
         return;
     }
@@ -524,15 +525,16 @@ void course_api_list(Req *r)
     stage = stage && *stage ? stage : NULL;
     topic = topic && *topic ? topic : NULL;
     kind = kind && *kind ? kind : NULL;
-    DbStmt *s = db_q(r->db,
-                     "SELECT " COURSE_COLS " FROM courses c JOIN orgs o ON o.id = c.org_id"
-                     " WHERE c.active = 1 AND " NEAR_SQL("c.org_id")
-                     " AND (CAST(? AS TEXT) IS NULL OR c.stage = ? OR c.stage = 'all')"
-                     " AND (CAST(? AS TEXT) IS NULL OR c.topic = ?)"
-                     " AND (CAST(? AS TEXT) IS NULL OR c.kind = ?)"
-                     " AND (CAST(? AS BIGINT) = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?",
-                     "isssssssiii", REACH_ARGS(r, CAP_ACTIVITY_BOOK), stage, stage, topic, topic,
-                     kind, kind, before, before, limit + 1);
+    DbStmt *s =
+        db_q(r->db,
+             "SELECT " COURSE_COLS " FROM courses c JOIN orgs o ON o.id = c.org_id"
+             " WHERE c.active = 1 AND " NEAR_SQL(
+                 "c.org_id") " AND (CAST(? AS TEXT) IS NULL OR c.stage = ? OR c.stage = 'all')"
+                             " AND (CAST(? AS TEXT) IS NULL OR c.topic = ?)"
+                             " AND (CAST(? AS TEXT) IS NULL OR c.kind = ?)"
+                             " AND (CAST(? AS BIGINT) = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?",
+             "isssssssiii", REACH_ARGS(r, CAP_ACTIVITY_BOOK), stage, stage, topic, topic, kind,
+             kind, before, before, limit + 1);
     if (!s) {
         req_error(r, 500, "internal", db_errmsg(r->db));
         return;
@@ -592,7 +594,8 @@ void course_page_index(Req *r)
     page_begin(r, T(r, "Online parent school"));
     hf(r, "<h1>%s</h1>", T(r, "Online parent school"));
     H(r, "<p class=actions>");
-    if (own_unit(r)) hf(r, "<a class=button href=\"/courses/new\">%s</a> ", T(r, "Publish a course"));
+    if (own_unit(r))
+        hf(r, "<a class=button href=\"/courses/new\">%s</a> ", T(r, "Publish a course"));
     hf(r, "<a href=\"/m/courses\">%s</a></p>", T(r, "My viewing history"));
     hf(r, "<form method=get action=\"/courses\" class=filters><label>%s<select name=stage>",
        T(r, "Stage"));
@@ -602,8 +605,8 @@ void course_page_index(Req *r)
     hf(r, "</select></label><label>%s<select name=topic><option value=\"\">%s</option>",
        T(r, "Topic"), T(r, "All"));
     DbStmt *t = db_q(r->db,
-                     "SELECT DISTINCT c.topic FROM courses c WHERE c.active = 1 AND "
-                     NEAR_SQL("c.org_id") " ORDER BY c.topic LIMIT 100",
+                     "SELECT DISTINCT c.topic FROM courses c WHERE c.active = 1 AND " NEAR_SQL(
+                         "c.org_id") " ORDER BY c.topic LIMIT 100",
                      "is", REACH_ARGS(r, CAP_ACTIVITY_BOOK));
     while (t && db_step(t) == DB_ROW) {
         const char *tp = db_col_text(t, 0);
@@ -611,21 +614,20 @@ void course_page_index(Req *r)
     }
     db_done(t);
     hf(r, "</select></label><button>%s</button></form>", T(r, "Filter"));
-    DbStmt *s = db_q(r->db,
-                     "SELECT " COURSE_COLS " FROM courses c JOIN orgs o ON o.id = c.org_id"
-                     " WHERE c.active = 1 AND " NEAR_SQL("c.org_id")
-                     " AND (CAST(? AS TEXT) IS NULL OR c.stage = ? OR c.stage = 'all')"
-                     " AND (CAST(? AS TEXT) IS NULL OR c.topic = ?)"
-                     " AND (CAST(? AS TEXT) IS NULL OR c.kind = ?)"
-                     " ORDER BY c.published_on DESC, c.id DESC LIMIT 100",
-                     "isssssss", REACH_ARGS(r, CAP_ACTIVITY_BOOK), stage, stage, topic, topic,
-                     kind, kind);
+    DbStmt *s =
+        db_q(r->db,
+             "SELECT " COURSE_COLS " FROM courses c JOIN orgs o ON o.id = c.org_id"
+             " WHERE c.active = 1 AND " NEAR_SQL(
+                 "c.org_id") " AND (CAST(? AS TEXT) IS NULL OR c.stage = ? OR c.stage = 'all')"
+                             " AND (CAST(? AS TEXT) IS NULL OR c.topic = ?)"
+                             " AND (CAST(? AS TEXT) IS NULL OR c.kind = ?)"
+                             " ORDER BY c.published_on DESC, c.id DESC LIMIT 100",
+             "isssssss", REACH_ARGS(r, CAP_ACTIVITY_BOOK), stage, stage, topic, topic, kind, kind);
     hf(r,
        "<div class=scroll><table class=stack><thead><tr><th scope=col>%s</th><th scope=col>%s"
        "</th><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s"
        "</th></tr></thead><tbody>",
-       T(r, "Course"), T(r, "Kind"), T(r, "Stage"), T(r, "Topic"), T(r, "Minutes"),
-       T(r, "Views"));
+       T(r, "Course"), T(r, "Kind"), T(r, "Stage"), T(r, "Topic"), T(r, "Minutes"), T(r, "Views"));
     int n = 0;
     while (s && db_step(s) == DB_ROW) {
         Course c;
@@ -635,10 +637,10 @@ void course_page_index(Req *r)
            "</small></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
            "<td data-label=\"%s\">%s</td><td data-label=\"%s\" data-n>%lld</td>"
            "<td data-label=\"%s\" data-n>%lld</td></tr>",
-           T(r, "Course"), (long long)c.id, c.title, org_label(r, &c), c.published_on,
-           T(r, "Kind"), course_kind_label(r, c.kind), T(r, "Stage"),
-           course_stage_label(r, c.stage), T(r, "Topic"), c.topic, T(r, "Minutes"),
-           (long long)c.duration_min, T(r, "Views"), (long long)c.views);
+           T(r, "Course"), (long long)c.id, c.title, org_label(r, &c), c.published_on, T(r, "Kind"),
+           course_kind_label(r, c.kind), T(r, "Stage"), course_stage_label(r, c.stage),
+           T(r, "Topic"), c.topic, T(r, "Minutes"), (long long)c.duration_min, T(r, "Views"),
+           (long long)c.views);
         n++;
     }
     db_done(s);
@@ -665,8 +667,8 @@ static void course_form(Req *r, const CourseInput *in)
     hf(r, "<label>%s<input name=org required maxlength=32 value=\"%s\"></label>",
        T(r, "Publishing unit (code)"), v_or(in ? in->org : NULL, v_or(own_unit(r), "")));
     field_error(r, in, "org");
-    hf(r, "<label>%s<input name=title required maxlength=200 value=\"%s\"></label>",
-       T(r, "Title"), v_or(in ? in->title : NULL, ""));
+    hf(r, "<label>%s<input name=title required maxlength=200 value=\"%s\"></label>", T(r, "Title"),
+       v_or(in ? in->title : NULL, ""));
     field_error(r, in, "title");
     hf(r, "<label>%s<select name=kind>", T(r, "Kind"));
     options(r, course_kinds, in ? in->kind : NULL, course_kind_label, 0);
@@ -676,21 +678,24 @@ static void course_form(Req *r, const CourseInput *in)
     options(r, course_stages, in ? in->stage : "all", course_stage_label, 0);
     H(r, "</select></label>");
     field_error(r, in, "stage");
-    hf(r, "<label>%s<input name=topic required maxlength=60 value=\"%s\" placeholder=\"%s\">"
-          "</label>",
+    hf(r,
+       "<label>%s<input name=topic required maxlength=60 value=\"%s\" placeholder=\"%s\">"
+       "</label>",
        T(r, "Topic"), v_or(in ? in->topic : NULL, ""), T(r, "e.g. parent–child communication"));
     field_error(r, in, "topic");
-    hf(r, "<label>%s<input name=duration_min required inputmode=numeric maxlength=3 value=\"%s\">"
-          "</label>",
+    hf(r,
+       "<label>%s<input name=duration_min required inputmode=numeric maxlength=3 value=\"%s\">"
+       "</label>",
        T(r, "Duration (minutes)"), v_or(in ? in->duration_text : NULL, "15"));
     field_error(r, in, "duration_min");
-    hf(r, "<label>%s<input name=url type=url maxlength=500 value=\"%s\" "
-          "placeholder=\"https://\"></label>",
+    hf(r,
+       "<label>%s<input name=url type=url maxlength=500 value=\"%s\" "
+       "placeholder=\"https://\"></label>",
        T(r, "Link (optional: a file can be uploaded on the course page)"),
        v_or(in ? in->url : NULL, ""));
     field_error(r, in, "url");
-    hf(r, "<label>%s<input name=published_on type=date value=\"%s\"></label>",
-       T(r, "Published on"), v_or(in ? in->published_on : NULL, ""));
+    hf(r, "<label>%s<input name=published_on type=date value=\"%s\"></label>", T(r, "Published on"),
+       v_or(in ? in->published_on : NULL, ""));
     field_error(r, in, "published_on");
     hf(r, "<button>%s</button></form>", T(r, "Publish"));
 }
@@ -721,8 +726,10 @@ void course_page_create(Req *r)
         return;
     }
     if (res == ACT_NOT_FOUND) return req_not_found(r);
-    if (res == ACT_FORBIDDEN) return page_error(r, 403, T(r, "You do not have permission to do this."));
-    if (res != ACT_INVALID) return page_error(r, 503, T(r, "The service is busy. Please try again."));
+    if (res == ACT_FORBIDDEN)
+        return page_error(r, 403, T(r, "You do not have permission to do this."));
+    if (res != ACT_INVALID)
+        return page_error(r, 503, T(r, "The service is busy. Please try again."));
     page_begin(r, T(r, "Publish a course"));
     r->status = 422;
     page_notice(r, "error",
@@ -742,18 +749,16 @@ static void show(Req *r, const Course *c, int status, const char *notice)
        "<dl class=facts><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
        "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
        "<dd>%lld</dd></dl>",
-       T(r, "Kind"), course_kind_label(r, c->kind), T(r, "Stage"),
-       course_stage_label(r, c->stage), T(r, "Topic"), c->topic, T(r, "Minutes"),
-       (long long)c->duration_min, T(r, "Published by"), org_label(r, c), T(r, "Published on"),
-       c->published_on, T(r, "Views"), (long long)c->views);
+       T(r, "Kind"), course_kind_label(r, c->kind), T(r, "Stage"), course_stage_label(r, c->stage),
+       T(r, "Topic"), c->topic, T(r, "Minutes"), (long long)c->duration_min, T(r, "Published by"),
+       org_label(r, c), T(r, "Published on"), c->published_on, T(r, "Views"), (long long)c->views);
     if (*c->url)
         hf(r, "<p><a class=button href=\"%s\" rel=\"noopener noreferrer\">%s</a></p>", c->url,
            T(r, "Open the course"));
     if (c->file_sha256) {
         const char *href = arena_printf(r->arena, "/api/v1/courses/%lld/file", (long long)c->id);
         if (c->file_mime && !strcmp(c->file_mime, "video/mp4"))
-            hf(r, "<video class=course-media controls preload=none src=\"%s\"></video>",
-               href);
+            hf(r, "<video class=course-media controls preload=none src=\"%s\"></video>", href);
         else if (c->file_mime && !strcmp(c->file_mime, "audio/mpeg"))
             hf(r, "<audio controls preload=none src=\"%s\"></audio>", href);
         hf(r, "<p><a href=\"%s\">%s</a> <small class=meta>%s, %lld KiB</small></p>", href,
@@ -765,8 +770,9 @@ static void show(Req *r, const Course *c, int status, const char *notice)
            "class=card><h2>%s</h2>",
            (long long)c->id, T(r, "Upload the recording"));
         form_csrf(r);
-        hf(r, "<label>%s<input type=file name=file accept=\".mp4,.mp3,.pdf\" required></label>"
-              "<p class=note>%s</p><button>%s</button></form>",
+        hf(r,
+           "<label>%s<input type=file name=file accept=\".mp4,.mp3,.pdf\" required></label>"
+           "<p class=note>%s</p><button>%s</button></form>",
            T(r, "File"), T(r, "MP4, MP3 or PDF, at most 30 MiB."), T(r, "Upload"));
     }
     page_end(r);

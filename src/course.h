@@ -44,29 +44,28 @@ int course_mime_ok(const char *mime);
 /* Loads course id with its publisher (strings in a): 1, 0, -1. */
 int course_load(Db *db, Arena *a, int64_t id, Course *out);
 /* The columns course_row reads, from courses c JOIN orgs o. */
-#define COURSE_COLS                                                                               \
-    "c.id, c.org_id, o.code, o.name_zh, o.name_en, o.path, c.title, c.stage, c.topic, c.kind,"    \
-    " c.url, c.file_sha256, c.file_name, c.file_mime, c.published_on, c.created_by,"              \
+#define COURSE_COLS                                                                                \
+    "c.id, c.org_id, o.code, o.name_zh, o.name_en, o.path, c.title, c.stage, c.topic, c.kind,"     \
+    " c.url, c.file_sha256, c.file_name, c.file_mime, c.published_on, c.created_by,"               \
     " c.duration_min, c.file_size, c.views, c.created_at, c.active"
 void course_row(DbStmt *s, Arena *a, Course *c);
 /* Records one view of course c by user_id (courses.views + 1, a course_views
  * row, the course_views figure) in one transaction. DB_OK or an error code. */
-int course_view(Db *db, Arena *a, const Course *c, int64_t user_id, const char *actor,
-                int64_t now);
+int course_view(Db *db, Arena *a, const Course *c, int64_t user_id, const char *actor, int64_t now);
 /* Whether the caller sees / publishes courses of the unit with this path. */
 int course_visible(Req *r, const Course *c);
 int course_manager(Req *r, const Course *c);
 
-void course_api_list(Req *r);   /* GET /api/v1/courses */
-void course_api_create(Req *r); /* POST /api/v1/courses */
-void course_api_get(Req *r);    /* GET /api/v1/courses/{id} */
-void course_api_view(Req *r);   /* POST /api/v1/courses/{id}/views */
-void course_api_upload(Req *r); /* POST /api/v1/courses/{id}/file (multipart, field "file") */
-void course_api_file(Req *r);   /* GET /api/v1/courses/{id}/file */
-void course_page_index(Req *r); /* GET /courses */
-void course_page_new(Req *r);   /* GET /courses/new */
+void course_api_list(Req *r);    /* GET /api/v1/courses */
+void course_api_create(Req *r);  /* POST /api/v1/courses */
+void course_api_get(Req *r);     /* GET /api/v1/courses/{id} */
+void course_api_view(Req *r);    /* POST /api/v1/courses/{id}/views */
+void course_api_upload(Req *r);  /* POST /api/v1/courses/{id}/file (multipart, field "file") */
+void course_api_file(Req *r);    /* GET /api/v1/courses/{id}/file */
+void course_page_index(Req *r);  /* GET /courses */
+void course_page_new(Req *r);    /* GET /courses/new */
 void course_page_create(Req *r); /* POST /courses */
-void course_page_show(Req *r);  /* GET /courses/{id}: counts a view */
+void course_page_show(Req *r);   /* GET /courses/{id}: counts a view */
 void course_page_upload(Req *r); /* POST /courses/{id}/file (multipart form) */
 
 #endif

@@ -56,10 +56,10 @@ extern const char *const demo_values_recorded[];
 typedef struct DemoActivityPlan {
     int64_t id;
     const char *code, *path;
-    char county[16];                 /* the county's code */
-    int first_month, n_months;       /* the months covered: first_month … last */
+    char county[16];           /* the county's code */
+    int first_month, n_months; /* the months covered: first_month … last */
     int held[12], low[12], participating[12], guided[12]; /* per covered month */
-    int households[2], resources_used[2]; /* per year: first_month's and the next */
+    int households[2], resources_used[2];                 /* per year: first_month's and the next */
 } DemoActivityPlan;
 /* The plan of every school (orgs of kind school, by code) for the records that
  * end at last_month; the array lives in a. The number of schools, or -1. */

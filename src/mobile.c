@@ -32,8 +32,9 @@ static void done_notice(Req *r)
     if (!d) return;
     if (!strcmp(d, "booked")) page_notice(r, "ok", T(r, "Booked: your seat is kept."));
     if (!strcmp(d, "waiting"))
-        page_notice(r, "ok", T(r, "The activity is full: you are on the waiting list and move up "
-                                  "when a seat is freed."));
+        page_notice(r, "ok",
+                    T(r, "The activity is full: you are on the waiting list and move up "
+                         "when a seat is freed."));
     if (!strcmp(d, "cancelled")) page_notice(r, "ok", T(r, "Your booking is cancelled."));
     if (!strcmp(d, "checked")) page_notice(r, "ok", T(r, "Checked in. Welcome!"));
 }
@@ -98,7 +99,8 @@ static int next_bookings(Req *r, Booking *bk, Activity *acts, int max, int live_
                      "iiiiii", r->auth.user_id, (int64_t)live_only, now_s(), now_s(), now_s(),
                      (int64_t)max);
     int n = 0;
-    while (s && n < max && db_step(s) == DB_ROW) booking_row(s, r->arena, &bk[n++]);
+    while (s && n < max && db_step(s) == DB_ROW)
+        booking_row(s, r->arena, &bk[n++]);
     db_done(s);
     int k = 0;
     for (int i = 0; i < n; i++)
@@ -130,7 +132,8 @@ void mobile_home(Req *r)
     hf(r, "<h2>%s</h2>", T(r, "My next bookings"));
     if (n) {
         H(r, "<ul class=m-list>");
-        for (int i = 0; i < n; i++) activity_item(r, &acts[i], &bk[i], 0);
+        for (int i = 0; i < n; i++)
+            activity_item(r, &acts[i], &bk[i], 0);
         H(r, "</ul>");
         for (int i = 0; i < n; i++)
             if (!strcmp(bk[i].status, "booked") && activity_checkin_time_ok(&acts[i], now_s(), 0)) {
@@ -195,8 +198,10 @@ static void show(Req *r, const Activity *a, int status, const char *notice)
     hf(r, "<nav class=crumbs><a href=\"/m\">%s</a> › <a href=\"/m/activities\">%s</a></nav>",
        T(r, "My phone page"), T(r, "Activities"));
     hf(r, "<h1 class=m-title>%s</h1>", a->title);
-    if (notice) page_notice(r, status >= 400 ? "error" : "ok", notice);
-    else done_notice(r);
+    if (notice)
+        page_notice(r, status >= 400 ? "error" : "ok", notice);
+    else
+        done_notice(r);
     hf(r,
        "<dl class=facts><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s – %s</dd><dt>%s</dt><dd>%s</dd>"
        "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%lld / %lld",
@@ -246,9 +251,8 @@ static void show(Req *r, const Activity *a, int status, const char *notice)
                a->booked < a->capacity ? T(r, "Book a seat") : T(r, "Join the waiting list"));
         } else {
             hf(r, "<p class=note>%s</p>",
-               activity_why_text(r, activity_window(a, now) == WINDOW_NOT_YET ? WHY_NOT_YET
-                                                                              : WHY_CLOSED,
-                                 a));
+               activity_why_text(
+                   r, activity_window(a, now) == WINDOW_NOT_YET ? WHY_NOT_YET : WHY_CLOSED, a));
         }
     }
     page_end(r);
@@ -393,7 +397,8 @@ void mobile_bookings(Req *r)
     for (int i = 0; i < n; i++) {
         int live = !strcmp(bk[i].status, "booked") || !strcmp(bk[i].status, "waiting");
         activity_item(r, &acts[i], &bk[i],
-                      live && !strcmp(acts[i].status, "open") && activity_may_cancel(&acts[i], now));
+                      live && !strcmp(acts[i].status, "open") &&
+                          activity_may_cancel(&acts[i], now));
     }
     H(r, "</ul>");
     page_end(r);
@@ -407,8 +412,8 @@ void mobile_courses(Req *r)
     hf(r, "<h2>%s</h2>", T(r, "New courses"));
     DbStmt *s = db_q(r->db,
                      "SELECT " COURSE_COLS " FROM courses c JOIN orgs o ON o.id = c.org_id"
-                     " WHERE c.active = 1 AND " NEAR_SQL("c.org_id")
-                     " ORDER BY c.published_on DESC, c.id DESC LIMIT 10",
+                     " WHERE c.active = 1 AND " NEAR_SQL(
+                         "c.org_id") " ORDER BY c.published_on DESC, c.id DESC LIMIT 10",
                      "is", REACH_ARGS(r, CAP_ACTIVITY_BOOK));
     H(r, "<ul class=m-list>");
     while (s && db_step(s) == DB_ROW) {
@@ -434,9 +439,9 @@ void mobile_courses(Req *r)
         hf(r,
            "<li><a href=\"/courses/%lld\"><b>%s</b></a><small class=meta>%s · %s %lld · %s %s"
            "</small></li>",
-           (long long)db_col_int(s, 0), db_col_text(s, 1),
-           course_kind_label(r, db_col_text(s, 2)), T(r, "viewed"), (long long)db_col_int(s, 3),
-           T(r, "last"), fmt_time(r->arena, db_col_int(s, 4)));
+           (long long)db_col_int(s, 0), db_col_text(s, 1), course_kind_label(r, db_col_text(s, 2)),
+           T(r, "viewed"), (long long)db_col_int(s, 3), T(r, "last"),
+           fmt_time(r->arena, db_col_int(s, 4)));
         n++;
     }
     db_done(s);

@@ -72,7 +72,7 @@ const char *project_status_label(Req *r, const char *s)
     if (!strcmp(s, "in_progress")) return T(r, "In progress");
     if (!strcmp(s, "suspended")) return T(r, "Suspended");
     if (!strcmp(s, "completed")) return T(r, "Completed, awaiting acceptance");
-    if (!strcmp(s, "accepted")) return T(r, "Accepted");
+    if (!strcmp(s, "accepted")) return T(r, "Accepted on inspection");
     return s;
 }
 

@@ -129,7 +129,7 @@ void req_add_header(Req *r, const char *name, const char *value)
 
 void req_send_json(Req *r, int status, json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT);
+    char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(v);
     buf_reset(&r->out);
     if (s) {

@@ -19,6 +19,8 @@
 #include "activity.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "demo.h"
+#include "demo_values.h"
 #include "indicator.h"
 #include "org.h"
 
@@ -42,8 +44,11 @@ static void test_times(void **state)
 static void test_window_cancel_checkin(void **state)
 {
     (void)state;
-    Activity a = {.starts_at = 10000, .ends_at = 17200, .booking_opens = 1000,
-                  .booking_closes = 9000, .cancel_until = 5000};
+    Activity a = {.starts_at = 10000,
+                  .ends_at = 17200,
+                  .booking_opens = 1000,
+                  .booking_closes = 9000,
+                  .cancel_until = 5000};
     assert_int_equal(activity_window(&a, 999), WINDOW_NOT_YET);
     assert_int_equal(activity_window(&a, 1000), WINDOW_OPEN);
     assert_int_equal(activity_window(&a, 8999), WINDOW_OPEN);
@@ -78,8 +83,8 @@ static void test_near(void **state)
 {
     (void)state;
     const char *school = "/650000/653100/653121/6531210001/";
-    assert_true(activity_near("/650000/", school));                /* the region's */
-    assert_true(activity_near("/650000/653100/653121/", school));  /* the county's */
+    assert_true(activity_near("/650000/", school));               /* the region's */
+    assert_true(activity_near("/650000/653100/653121/", school)); /* the county's */
     assert_true(activity_near(school, school));
     assert_true(activity_near(school, "/650000/653100/653121/")); /* inside a county */
     assert_false(activity_near("/650000/653200/653221/6532210001/", school));
@@ -114,16 +119,18 @@ static void test_time_text(void **state)
     activity_month_of(activity_local_time(2028, 2, 29, 23, 59), &y, &m, &from, &to);
     assert_int_equal(m, 2);
     assert_int_equal(to - from, 29 * 86400);
-    const char *bad[] = {"2026-02-29T10:00", "2026-13-01T10:00", "2026-12-05T24:00",
-                         "2026-12-05T10:60", "2026-12-05", "2026-12-05T10:00+8", "1999-12-31T10:00",
-                         "2026-12-05T10:00x", "", "2026-12-05T10:00:00.Z"};
+    const char *bad[] = {"2026-02-29T10:00",     "2026-13-01T10:00",  "2026-12-05T24:00",
+                         "2026-12-05T10:60",     "2026-12-05",        "2026-12-05T10:00+8",
+                         "1999-12-31T10:00",     "2026-12-05T10:00x", "",
+                         "2026-12-05T10:00:00.Z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_false(activity_parse_time(bad[i], &t));
     assert_false(activity_parse_time(NULL, &t));
     char code[7];
     activity_new_code(code);
     assert_int_equal(strlen(code), 6);
-    for (int i = 0; i < 6; i++) assert_non_null(strchr("ABCDEFGHJKMNPQRSTUVWXYZ23456789", code[i]));
+    for (int i = 0; i < 6; i++)
+        assert_non_null(strchr("ABCDEFGHJKMNPQRSTUVWXYZ23456789", code[i]));
     arena_free(a);
 }
 
@@ -167,9 +174,8 @@ static int setup_db(Env *e)
                                 " VALUES (?, ?, 'x', 1, 1)",
                                 "ss", login, login),
                          DB_OK);
-        assert_int_equal(db_int(e->db, &e->users[i], "SELECT id FROM users WHERE login = ?", "s",
-                                login),
-                         1);
+        assert_int_equal(
+            db_int(e->db, &e->users[i], "SELECT id FROM users WHERE login = ?", "s", login), 1);
         /* p0–p3 are parents of the first school, p4 of the second */
         assert_int_equal(db_run(e->db,
                                 "INSERT INTO grants(user_id, role, org_id) VALUES (?, 'parent', ?)",
@@ -342,9 +348,9 @@ static void test_window_and_deadline(void **state)
                      ACT_OK);
     /* cancellation: until cancel_until, not a second later */
     Booking c;
-    assert_int_equal(booking_cancel(e->db, e->a, b.id, e->users[0], "t", a.cancel_until + 1, &c,
-                                    &why),
-                     ACT_CONFLICT);
+    assert_int_equal(
+        booking_cancel(e->db, e->a, b.id, e->users[0], "t", a.cancel_until + 1, &c, &why),
+        ACT_CONFLICT);
     assert_int_equal(why, WHY_DEADLINE);
     assert_int_equal(booking_cancel(e->db, e->a, b.id, e->users[0], "t", a.cancel_until, &c, &why),
                      ACT_OK);
@@ -358,16 +364,15 @@ static void test_checkin_close_and_figures(void **state)
     Booking b[3];
     ActWhy why;
     for (int i = 0; i < 3; i++)
-        assert_int_equal(booking_book(e->db, e->a, &a, e->users[i], "t", starts - 5 * 3600, &b[i],
-                                      &why),
-                         ACT_OK);
+        assert_int_equal(
+            booking_book(e->db, e->a, &a, e->users[i], "t", starts - 5 * 3600, &b[i], &why),
+            ACT_OK);
     /* a participant's check-in too early; an organiser's after the end is fine */
     Booking c;
     assert_int_equal(booking_checkin(e->db, e->a, b[0].id, 0, "p0", starts - 2 * 3600, &c, &why),
                      ACT_CONFLICT);
     assert_int_equal(why, WHY_TIME);
-    assert_int_equal(booking_checkin(e->db, e->a, b[0].id, 0, "p0", starts + 60, &c, &why),
-                     ACT_OK);
+    assert_int_equal(booking_checkin(e->db, e->a, b[0].id, 0, "p0", starts + 60, &c, &why), ACT_OK);
     assert_string_equal(c.status, "attended");
     assert_string_equal(c.checked_in_by, "p0");
     assert_int_equal(c.checked_in_at, starts + 60);
@@ -421,8 +426,7 @@ static void test_checkin_close_and_figures(void **state)
     /* another activity that month with 3 of 4: 75 %, not low; the share is 1 of 2 */
     Activity a2 = add_activity(e, "culture_day", starts + 86400, 4, starts);
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(booking_book(e->db, e->a, &a2, e->users[i], "t", starts + 60, &b[i],
-                                      &why),
+        assert_int_equal(booking_book(e->db, e->a, &a2, e->users[i], "t", starts + 60, &b[i], &why),
                          ACT_OK);
         assert_int_equal(booking_checkin(e->db, e->a, b[i].id, 1, "org", a2.starts_at, &c, &why),
                          ACT_OK);
@@ -444,8 +448,8 @@ static void test_cancel_activity(void **state)
     Booking b[2];
     ActWhy why;
     for (int i = 0; i < 2; i++)
-        assert_int_equal(booking_book(e->db, e->a, &a, e->users[i], "t", starts - 7200, &b[i], &why),
-                         ACT_OK);
+        assert_int_equal(
+            booking_book(e->db, e->a, &a, e->users[i], "t", starts - 7200, &b[i], &why), ACT_OK);
     Activity now_a;
     assert_int_equal(activity_load(e->db, e->a, a.id, &now_a), 1);
     assert_int_equal(activity_cancel(e->db, e->a, &now_a, "org", starts - 3600, &why), ACT_OK);
@@ -461,9 +465,88 @@ static void test_cancel_activity(void **state)
     assert_int_equal(activity_cancel(e->db, e->a, &now_a, "org", starts, &why), ACT_CONFLICT);
 }
 
-#define DB_TESTS(prefix)                                                                          \
-    cmocka_unit_test(test_capacity_waiting_promotion),                                            \
-        cmocka_unit_test(test_window_and_deadline),                                               \
+/* ---- the demo's records tell the figures they feed ------------------------------------ */
+
+static int demo_setup(void **state)
+{
+    Env *e = calloc(1, sizeof *e);
+    snprintf(e->path, sizeof e->path, "/tmp/huiju-activity-demo-XXXXXX");
+    int fd = mkstemp(e->path);
+    close(fd);
+    char err[512] = "";
+    e->db = db_open(e->path, err, sizeof err);
+    e->a = arena_new();
+    *state = e;
+    if (!e->db || db_migrate(e->db, err, sizeof err) != DB_OK || access_sync(e->db) != DB_OK ||
+        demo_load(e->db, 120, 7, err, sizeof err) != 0 || db_begin(e->db) != DB_OK ||
+        indicators_load_standard(e->db, "system", err, sizeof err) < 0 ||
+        db_commit(e->db) != DB_OK || demo_values_load(e->db, 7, err, sizeof err) != 0 ||
+        activity_demo_load(e->db, 7, err, sizeof err) != 0) {
+        fprintf(stderr, "demo_setup: %s\n", err[0] ? err : db_errmsg(e->db));
+        return -1;
+    }
+    return 0;
+}
+
+static void test_demo_figures_match_records(void **state)
+{
+    Env *e = need(state);
+    int last = demo_values_this_month(), first = demo_values_records_from(last);
+    int64_t schools[2];
+    assert_int_equal(
+        db_int(e->db, &schools[0], "SELECT id FROM orgs WHERE code = '6531210001'", ""), 1);
+    assert_int_equal(
+        db_int(e->db, &schools[1], "SELECT id FROM orgs WHERE code = '6532210001'", ""), 1);
+    for (int k = 0; k < 2; k++)
+        for (int m = first; m <= last; m++) {
+            int y = m / 12, mo = m % 12 + 1;
+            char period[16];
+            snprintf(period, sizeof period, "%04d-%02d", y, mo);
+            int64_t yfrom = activity_local_time(y, 1, 1, 0, 0),
+                    yto = activity_local_time(y + 1, 1, 1, 0, 0);
+            int64_t from = activity_local_time(y, mo, 1, 0, 0),
+                    to = mo == 12 ? yto : activity_local_time(y, mo + 1, 1, 0, 0);
+            /* the households the live definition counts are the ones written */
+            for (int g = 0; g < 2; g++) {
+                int64_t n = activity_households_count(e->db, schools[k], yfrom, yto, from, to, g);
+                double v =
+                    value_of(e, schools[k],
+                             g ? "families_guided" : "parent_households_participating", period);
+                if ((double)n != v)
+                    fail_msg("%s school %d %s: records %lld, figure %g",
+                             g ? "guided" : "participating", k, period, (long long)n, v);
+            }
+            int64_t held = -1;
+            assert_int_equal(
+                db_int(e->db, &held,
+                       "SELECT count(*) FROM activities WHERE org_id = ? AND status = 'done'"
+                       " AND starts_at >= ? AND starts_at < ?",
+                       "iii", schools[k], from, to),
+                1);
+            assert_float_equal(value_of(e, schools[k], "activities_held", period), (double)held,
+                               1e-9);
+        }
+    /* capacity never below the seats held; booked = seats held */
+    int64_t bad = -1;
+    assert_int_equal(
+        db_int(e->db, &bad,
+               "SELECT count(*) FROM activities a WHERE a.booked <> (SELECT count(*) FROM"
+               " bookings b WHERE b.activity_id = a.id AND b.status IN ('booked', 'attended'))",
+               ""),
+        1);
+    assert_int_equal(bad, 0);
+    /* parent2 waits for a full guidance day; both demo parents have upcoming bookings */
+    assert_int_equal(db_int(e->db, &bad,
+                            "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id"
+                            " JOIN activities a ON a.id = b.activity_id WHERE u.login = 'parent2'"
+                            " AND b.status = 'waiting' AND a.booked = a.capacity",
+                            ""),
+                     1);
+    assert_int_equal(bad, 1);
+}
+
+#define DB_TESTS(prefix)                                                                           \
+    cmocka_unit_test(test_capacity_waiting_promotion), cmocka_unit_test(test_window_and_deadline), \
         cmocka_unit_test(test_checkin_close_and_figures), cmocka_unit_test(test_cancel_activity)
 
 int main(void)
@@ -479,5 +562,7 @@ int main(void)
     int failed = cmocka_run_group_tests_name("activity rules", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("activity store (SQLite)", store, sqlite_setup, teardown);
     failed += cmocka_run_group_tests_name("activity store (PostgreSQL)", store, pg_setup, teardown);
+    const struct CMUnitTest demo[] = {cmocka_unit_test(test_demo_figures_match_records)};
+    failed += cmocka_run_group_tests_name("activity demo (SQLite)", demo, demo_setup, teardown);
     return failed;
 }

@@ -229,9 +229,9 @@ static void test_every_school_every_indicator(void **state)
                                  " AND code IN (SELECT code FROM recorded)");
     assert_true(yearly >= 10 && monthly >= 5 && rec_monthly == 4 && rec_yearly == 1);
     assert_int_equal(q1(db, "SELECT count(*) FROM datavalues"),
-                     N_SCHOOLS * (yearly * years + monthly * months -
-                                  rec_yearly * (years - rec_years) -
-                                  rec_monthly * (months - rec_months)));
+                     N_SCHOOLS *
+                         (yearly * years + monthly * months - rec_yearly * (years - rec_years) -
+                          rec_monthly * (months - rec_months)));
     /* the first and the last period */
     char last[24];
     snprintf(last, sizeof last, "%04d-%02d", e->month / 12, e->month % 12 + 1);
