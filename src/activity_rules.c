@@ -236,7 +236,7 @@ const char *activity_audience_label(Req *r, const char *a)
 const char *activity_status_label(Req *r, const char *s)
 {
     if (!s) return "";
-    if (!strcmp(s, "open")) return T(r, "Open");
+    if (!strcmp(s, "open")) return T(r, "Open for booking");
     if (!strcmp(s, "done")) return T(r, "Held");
     if (!strcmp(s, "cancelled")) return T(r, "Cancelled");
     return s;

@@ -101,7 +101,7 @@ void brand_page_index(Req *r)
     hf(r,
        "<div class=scroll><table id=brand-plan><thead><tr><th scope=col>%s</th>"
        "<th scope=col>%s</th><th scope=col>%s</th><th scope=col>%s</th></tr></thead><tbody>",
-       T(r, "Level"), T(r, "Brand projects"), T(r, "Plan target"), T(r, "By"));
+       T(r, "Level"), T(r, "Brand projects"), T(r, "Plan target"), T(r, "Deadline"));
     plan_row(r, T(r, "Region-level brands"), by[0], "region_brand_projects");
     plan_row(r, T(r, "Region-level brands (first stage)"), by[0], "region_brand_projects_2026");
     hf(r, "<tr><th scope=row>%s</th><td data-n>%lld</td><td>—</td><td>—</td></tr>",

@@ -187,6 +187,15 @@ static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errle
     /* the schools' values (demo_values.c): after the catalogue and the plan */
     if (demo_values_load(db, seed, err, errlen)) return 1;
     demo_lap("demo_values");
+    /* the record-fed figures that change portraits come first, so that the needs derived
+     * below see the final figures */
+    /* teachers, training records, 1+N teams and their days, liaison officers (training.h) */
+    if (training_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("training");
+    /* activities, bookings, parent accounts, courses and views (activity.h): the last
+     * twelve months' participation figures come from these records */
+    if (activity_demo_load(db, seed, err, errlen)) return 1;
+    demo_lap("activity");
     /* the needs (need.h): standard rules, needs derived for this year, a few filed ones */
     if (need_demo_load(db, target_today_month() / 12, err, errlen)) return 1;
     demo_lap("need");
@@ -211,16 +220,9 @@ static int demo_plan(Db *db, int schools, uint64_t seed, char *err, size_t errle
     /* media coverage and brands (brand.h), then every project figure (project_feed) */
     if (brand_demo_load(db, seed, err, errlen)) return 1;
     demo_lap("brand");
-    /* teachers, training records, 1+N teams and their days, liaison officers (training.h) */
-    if (training_demo_load(db, seed, err, errlen)) return 1;
-    demo_lap("training");
     /* funds, budget lines, expenditures (fund.h): the plan's funding, 2023–2026 */
     if (fund_demo_load(db, seed, err, errlen)) return 1;
     demo_lap("fund");
-    /* activities, bookings, parent accounts, courses and views (activity.h): the last
-     * twelve months' participation figures come from these records */
-    if (activity_demo_load(db, seed, err, errlen)) return 1;
-    demo_lap("activity");
     /* volunteers, hours, points, rewards (volunteer.h); keep it after the activities
      * (activity_demo_load): the demo volunteer's hours awaiting liaison name one of them */
     if (volunteer_demo_load(db, seed, err, errlen)) return 1;

@@ -215,7 +215,7 @@ static void show(Req *r, const Activity *a, int status, const char *notice)
        T(r, "Cancellation until"), fmt_time(r->arena, a->cancel_until));
     if (*a->online_url)
         hf(r, "<dt>%s</dt><dd><a href=\"%s\" rel=\"noopener noreferrer\">%s</a></dd>",
-           T(r, "Online link"), a->online_url, T(r, "Open"));
+           T(r, "Online link"), a->online_url, T(r, "Open the link"));
     H(r, "</dl>");
     if (*a->description) hf(r, "<p class=prewrap>%s</p>", a->description);
     Booking b;

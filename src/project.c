@@ -65,7 +65,7 @@ const char *project_kind_label(Req *r, const char *k)
 const char *project_status_label(Req *r, const char *s)
 {
     if (!s) return "";
-    if (!strcmp(s, "draft")) return T(r, "Draft");
+    if (!strcmp(s, "draft")) return T(r, "Draft, not submitted");
     if (!strcmp(s, "submitted")) return T(r, "Submitted, under approval");
     if (!strcmp(s, "approved")) return T(r, "Approved");
     if (!strcmp(s, "rejected")) return T(r, "Returned for changes");

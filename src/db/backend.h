@@ -35,6 +35,8 @@ typedef struct DbOps {
     int (*integrity)(Db *db, char *err, size_t errlen);
     /* Whether the connection still works (NULL: always). */
     int (*alive)(Db *db);
+    /* Resets statements left running; returns how many (NULL: none to reset). */
+    int (*reset_open)(Db *db);
 } DbOps;
 
 /* Every backend's connection struct starts with this. */

@@ -27,6 +27,17 @@ void db_close(Db *db)
 
 DbKind db_kind(const Db *db) { return db->ops->kind; }
 int db_alive(Db *db) { return !db->ops->alive || db->ops->alive(db); }
+
+int db_idle(Db *db)
+{
+    int n = db->ops->reset_open ? db->ops->reset_open(db) : 0;
+    if (db->in_tx) {
+        fprintf(stderr, "huiju: a transaction was left open: rolled back\n");
+        db_rollback(db);
+        n++;
+    }
+    return n;
+}
 const char *db_errmsg(Db *db) { return db->ops->errmsg(db); }
 DbStmt *db_prepare(Db *db, const char *sql) { return db->ops->prepare(db, sql); }
 int db_bind_int(DbStmt *s, int idx, int64_t v) { return s->db->ops->bind_int(s, idx, v); }

@@ -45,6 +45,10 @@ DbKind db_kind(const Db *db);
 /* Whether the connection still works; 0 after the server dropped it (then close
  * it and open a new one). Always 1 for SQLite. */
 int db_alive(Db *db);
+/* Between two uses of a connection (a server thread's requests): resets every
+ * statement left running and rolls back a transaction left open, logging each
+ * (each is a bug of the code that left it). Returns how many it found. */
+int db_idle(Db *db);
 /* The last error message of this connection; owned by the connection. */
 const char *db_errmsg(Db *db);
 

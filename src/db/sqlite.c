@@ -24,6 +24,8 @@ typedef struct SqlDb {
     char err[256];
 } SqlDb;
 
+static int s_reset_open(Db *db);
+
 static const DbOps ops;
 
 static unsigned hash_sql(const char *s)
@@ -235,7 +237,23 @@ static const DbOps ops = {
     .bind_double = s_bind_double,
     .col_double = s_col_double,
     .param_count = s_param_count,
+    .reset_open = s_reset_open,
 };
+
+/* A statement stepped but never reset keeps a read snapshot open, and a later
+ * write on this connection would fail at once with SQLITE_BUSY_SNAPSHOT. */
+static int s_reset_open(Db *db)
+{
+    sqlite3 *h = ((SqlDb *)db)->h;
+    int n = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(h, NULL); st; st = sqlite3_next_stmt(h, st)) {
+        if (!sqlite3_stmt_busy(st)) continue;
+        fprintf(stderr, "huiju: a statement was left open: %.200s\n", sqlite3_sql(st));
+        sqlite3_reset(st);
+        n++;
+    }
+    return n;
+}
 
 Db *db_sqlite_open(const char *path, char *err, size_t errlen)
 {

@@ -37,6 +37,7 @@ static Db *thread_db(const ServerConf *conf)
         db = NULL;
         pthread_setspecific(db_key, NULL);
     }
+    if (db) db_idle(db); /* nothing a previous request left open survives into this one */
     if (!db) {
         char err[256];
         db = db_open(conf->db_url, err, sizeof err);

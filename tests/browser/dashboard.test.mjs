@@ -47,7 +47,7 @@ test('admin opens /dashboard: the region with statuses and figures', async () =>
   try {
     await pg.goto(`${srv.url}/dashboard`);
     assert.match(await pg.locator('h1').innerText(), /新疆维吾尔自治区/);
-    const stats = pg.locator('ul.stats li');
+    const stats = pg.locator('ul.stats[aria-label] li'); // the targets' status counts
     assert.equal(await stats.count(), 4, 'the four status counts');
     assert.match(await stats.first().innerText(), /\d+/, 'a count');
     const table = pg.locator('table#targets');

@@ -253,7 +253,7 @@ test('only projects in progress, completed or accepted are evaluated', async () 
     start_date: `${YEAR - 1}-03-01`, end_date: `${YEAR + 1}-07-31`, budget_fen: 1000,
   }), 201).json;
   const e = expectError(await start('helper-leader', draft.id, HALF, 'self'), 409, 'conflict');
-  assert.match(e.message, /in_progress, completed, accepted/);
+  assert.match(e.message, /in_progress[,、] ?completed[,、] ?accepted/);
   // a suspended project: its drafts cannot change either
   const p = await regionProject('评估：暂停');
   const self = expectStatus(await start('helper-leader', p.id, HALF, 'self'), 201).json;

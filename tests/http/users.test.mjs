@@ -17,7 +17,13 @@ after(async () => {
 const noSecret = (res) => assert.ok(!/pw_hash|password|\$argon2/i.test(res.text), `secret in ${res.text.slice(0, 300)}`);
 
 test('the demo users are listed with their roles', async () => {
-  const all = await listAll(admin, '/api/v1/users?limit=500');
+  // the demo has one parent account per participating household (tens of thousands):
+  // list by role, and the parents of one school
+  const all = [];
+  for (const role of ['region_admin', 'prefecture_official', 'county_official', 'auditor', 'volunteer', 'evaluator', 'supervisor', 'school_leader', 'liaison_officer']) {
+    all.push(...(await listAll(admin, `/api/v1/users?role=${role}&limit=500`)));
+  }
+  all.push(...(await listAll(admin, '/api/v1/users?role=parent&org=6531210001&limit=500')));
   const byLogin = Object.fromEntries(all.map((u) => [u.login, u]));
   const demo = {
     admin: ['region_admin', '650000'], kashgar: ['prefecture_official', '653100'], shufu: ['county_official', '653121'],
@@ -60,12 +66,19 @@ test('filters: org, role, q', async () => {
 });
 
 test('pagination of users', async () => {
-  const all = await listAll(admin, '/api/v1/users?limit=500');
-  const first = expectStatus(await admin.get('/api/v1/users?limit=3'), 200).json;
+  const set = '/api/v1/users?role=liaison_officer';
+  const all = await listAll(admin, `${set}&limit=500`);
+  assert.ok(all.length > 3, `${all.length} liaison officers`);
+  const first = expectStatus(await admin.get(`${set}&limit=3`), 200).json;
   assert.equal(first.items.length, 3);
   assert.equal(typeof first.next_cursor, 'string');
-  const paged = await listAll(admin, '/api/v1/users?limit=3');
+  const paged = await listAll(admin, `${set}&limit=3`);
   assert.deepEqual(paged.map((u) => u.login).sort(), all.map((u) => u.login).sort());
+  // and the whole list pages too: the first two pages of everyone do not overlap
+  const p1 = expectStatus(await admin.get('/api/v1/users?limit=500'), 200).json;
+  const p2 = expectStatus(await admin.get(`/api/v1/users?limit=500&cursor=${encodeURIComponent(p1.next_cursor)}`), 200).json;
+  const seen = new Set(p1.items.map((u) => u.login));
+  assert.ok(p2.items.length > 0 && p2.items.every((u) => !seen.has(u.login)));
 });
 
 test('create a user, read it, log in as it', async () => {
