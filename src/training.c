@@ -356,6 +356,35 @@ int training_counts(Db *db, const char *path, int year, TrainingCounts *out)
     return rc == DB_ROW ? 0 : -1;
 }
 
+int training_counts_split(Db *db, const char *path, int year, const char *const *kids, int n,
+                          TrainingCounts *per_kid, TrainingCounts *total)
+{
+    memset(total, 0, sizeof *total);
+    for (int k = 0; k < n; k++) memset(&per_kid[k], 0, sizeof per_kid[k]);
+    DbStmt *s = db_q(db,
+                     "SELECT o.path, " E_TENTHS ", " I_TENTHS
+                     " FROM orgs o CROSS JOIN teachers t WHERE t.school_id = o.id"
+                     " AND t.active = 1 AND substr(o.path, 1, length(CAST(? AS TEXT))) = ?",
+                     "iiss", (int64_t)year, (int64_t)year, path, path);
+    if (!s) return -1;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *p = db_col_text(s, 0);
+        int e = db_col_int(s, 1) >= 400, it = db_col_int(s, 2) >= 300;
+        TrainingCounts *c[2] = {total, NULL};
+        for (int k = 0; k < n && !c[1]; k++)
+            if (!strncmp(p, kids[k], strlen(kids[k]))) c[1] = &per_kid[k];
+        for (int j = 0; j < 2 && c[j]; j++) {
+            c[j]->teachers++;
+            c[j]->ethnic_ok += e;
+            c[j]->it_ok += it;
+            c[j]->both_ok += e && it;
+        }
+    }
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
 int training_feed_school(FeedBatch *f, Db *db, int64_t school_id, int year)
 {
     const char *path = NULL;

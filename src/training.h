@@ -116,6 +116,11 @@ typedef struct TrainingCounts {
 } TrainingCounts;
 /* 0 with *out filled, -1 on a database error. */
 int training_counts(Db *db, const char *path, int year, TrainingCounts *out);
+/* The same counts for the unit at `path` (total) and for each of the units below it
+ * whose paths are kids[0..n) (per_kid[k]), in one pass over the unit's teachers.
+ * 0, or -1 on a database error. */
+int training_counts_split(Db *db, const char *path, int year, const char *const *kids, int n,
+                          TrainingCounts *per_kid, TrainingCounts *total);
 
 /* Queues the school's three training figures for `year` (see above) into f.
  * 0, or -1 on a database error or a refused value. */

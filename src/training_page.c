@@ -85,15 +85,18 @@ static Table *units_table(Req *r, const Org *unit, int64_t year)
         codes[n++] = arena_strdup(r->arena, db_col_text(s, 0));
     db_done(s);
     if (!s) return NULL;
+    /* the children first, then one pass over the unit's teachers for every row */
+    Org *kids = arena_alloc(r->arena, sizeof *kids * (size_t)(n + 1));
+    const char **paths = arena_alloc(r->arena, sizeof *paths * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        if (org_load(r->db, r->arena, codes[i], &kids[i]) != 1) return NULL;
+        paths[i] = kids[i].path;
+    }
+    TrainingCounts *per = arena_alloc(r->arena, sizeof *per * (size_t)(n + 1)), all;
+    if (training_counts_split(r->db, unit->path, (int)year, paths, n, per, &all) != 0) return NULL;
     for (int i = 0; i <= n; i++) {
-        Org k;
-        const Org *o = unit;
-        if (i < n) {
-            if (org_load(r->db, r->arena, codes[i], &k) != 1) return NULL;
-            o = &k;
-        }
-        TrainingCounts c;
-        if (training_counts(r->db, o->path, (int)year, &c) != 0) return NULL;
+        const Org *o = i < n ? &kids[i] : unit;
+        TrainingCounts c = i < n ? per[i] : all;
         Cell *row = table_row(r->arena, t);
         if (i < n)
             cell_text(&row[0], org_name(r, o))->href = unit_href(r, o, year);
